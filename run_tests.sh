@@ -1,0 +1,292 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# vas runner: runs the vas selftest programs the way kselftest's runner
+# does (nested KTAP on stdout), and writes results/<run-id>/ with
+# ktap.log, results.json and junit.xml. POSIX sh: busybox ash runs it.
+#
+# Exit: 0 nothing failed, 1 a test failed, 2 usage or setup error.
+set -u
+
+VAS_GROUPS="split canonical nullpage maps"
+# Every sysctl a vas test may change: saved at start, restored at exit.
+VAS_SYSCTLS="vm.mmap_min_addr vm.legacy_va_layout kernel.randomize_va_space
+vm.overcommit_memory vm.overcommit_ratio"
+
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${VAS_BIN:-$here/build/native}
+awkdir=$here/runner
+
+usage() {
+	cat <<EOF
+usage: $0 [options] [GROUP...]      (default: every group)
+  --list                 print the tests of the groups, one per line
+  --vm[=CFG[,CFG...]]    run in QEMU guests
+  --results DIR          where results go (default: results/)
+  --samples N            ASLR samples per mode (default 256)
+  -h, --help             this text
+groups: $VAS_GROUPS
+environment: VAS_BIN (built programs, default build/native),
+  VAS_TIMEOUT (seconds per program, default from the settings file)
+exit: 0 nothing failed, 1 a test failed, 2 usage or setup error
+EOF
+}
+
+usage_error() {
+	echo "vas: $*" >&2
+	echo "vas: valid options: --list --vm[=CFG,...] --results DIR --samples N -h --help" >&2
+	echo "vas: valid groups: $VAS_GROUPS" >&2
+	exit 2
+}
+
+setup_error() {
+	echo "vas: $*" >&2
+	exit 2
+}
+
+# ---- arguments ----
+list=0 vm= results=$here/results samples=256 groups=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--list) list=1 ;;
+	--vm) vm=default ;;
+	--vm=*) vm=${1#--vm=} ;;
+	--results) [ $# -ge 2 ] || usage_error "--results needs a folder"
+		results=$2; shift ;;
+	--results=*) results=${1#--results=} ;;
+	--samples) [ $# -ge 2 ] || usage_error "--samples needs a number"
+		samples=$2; shift ;;
+	--samples=*) samples=${1#--samples=} ;;
+	-h|--help) usage; exit 0 ;;
+	-*) usage_error "unknown option '$1'" ;;
+	*)
+		case " $VAS_GROUPS " in
+		*" $1 "*) groups="$groups $1" ;;
+		*) usage_error "unknown group '$1'" ;;
+		esac ;;
+	esac
+	shift
+done
+case $samples in
+''|*[!0-9]*|0) usage_error "--samples takes a positive number, not '$samples'" ;;
+esac
+[ -n "$groups" ] || groups=$VAS_GROUPS
+if [ -n "$vm" ]; then
+	setup_error "--vm is not yet available in this version of vas"
+fi
+
+for g in $groups; do
+	[ -x "$bin/$g" ] ||
+		setup_error "$bin/$g is not built: run 'make build' (or set VAS_BIN to the folder of the built programs)"
+done
+[ -r "$awkdir/results.awk" ] || setup_error "$awkdir/results.awk is missing"
+
+# Test ids: the harness's "global." (plain TEST) becomes the group name.
+test_id() {
+	sed -e "s/^global\./$1./" -e "t" -e "s/^/$1./"
+}
+
+if [ "$list" = 1 ]; then
+	for g in $groups; do
+		"$bin/$g" --list | test_id "$g" || setup_error "$bin/$g --list failed"
+	done
+	exit 0
+fi
+
+# ---- results folder ----
+mkdir -p "$results" 2>/dev/null && [ -w "$results" ] ||
+	setup_error "cannot write to results folder '$results': pick another with --results DIR"
+results=$(cd "$results" && pwd)
+run_id=$(date -u +%Y%m%d-%H%M%S)-$$
+run_dir=$results/$run_id
+state=$run_dir/.state
+mkdir -p "$state" || setup_error "cannot create $run_dir"
+ktap=$run_dir/ktap.log
+timing=$state/timing
+: > "$ktap"
+: > "$timing"
+
+# ---- sysctls: saved now, restored at exit whatever happened ----
+sysctl_file() {
+	echo "/proc/sys/$(echo "$1" | tr . /)"
+}
+
+for s in $VAS_SYSCTLS; do
+	f=$(sysctl_file "$s")
+	[ -r "$f" ] && cat "$f" > "$state/saved.$s" 2>/dev/null
+done
+
+restore_sysctls() {
+	for saved in "$state"/saved.* "$state"/sysctl.*; do
+		[ -f "$saved" ] || continue
+		s=${saved##*/}
+		s=${s#*.}
+		f=$(sysctl_file "$s")
+		want=$(cat "$saved")
+		have=$(cat "$f" 2>/dev/null)
+		if [ "$want" != "$have" ]; then
+			if echo "$want" > "$f" 2>/dev/null; then
+				echo "vas: restored $s to '$want' (a test left '$have')" >&2
+			else
+				echo "vas: could not restore $s to '$want' (now '$have'): restore it by hand" >&2
+			fi
+		fi
+	done
+}
+
+# ---- running one program ----
+# The pid of each process in the session sid, from /proc (no pkill needed).
+session_pids() {
+	for st in /proc/[0-9]*/stat; do
+		read -r line < "$st" 2>/dev/null || continue
+		rest=${line##*) }
+		# shellcheck disable=SC2086
+		set -- $rest
+		if [ "${4:-}" = "$sid" ]; then
+			p=${st#/proc/}
+			echo "${p%/stat}"
+		fi
+	done
+}
+
+kill_session() {
+	sid=$1
+	for p in $(session_pids); do
+		kill "-$2" "$p" 2>/dev/null
+	done
+}
+
+uptime_cs() {
+	read -r up _ < /proc/uptime
+	echo "${up%.*}${up#*.}"
+}
+
+prog_timeout() {
+	t=${VAS_TIMEOUT:-}
+	if [ -z "$t" ]; then
+		for s in "$bin/settings" "$here/tools/testing/selftests/vas/settings"; do
+			[ -r "$s" ] && t=$(sed -n 's/^timeout=//p' "$s") && break
+		done
+	fi
+	echo "${t:-45}"
+}
+
+cur_pid=
+watchdog=
+cleanup() {
+	[ -n "$cur_pid" ] && kill_session "$cur_pid" KILL
+	[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
+	restore_sysctls
+	rm -rf "$state"
+}
+trap 'cleanup' EXIT
+trap 'echo "vas: interrupted" >&2; exit 130' INT TERM HUP
+
+emit() {
+	echo "$1"
+	echo "$1" >> "$ktap"
+}
+
+# run_prog GROUP NUM: nested KTAP of the program, then its own result line.
+run_prog() {
+	g=$1 num=$2 t=$(prog_timeout)
+	fifo=$state/fifo
+	rm -f "$fifo" "$state/timedout"
+	mkfifo "$fifo" || setup_error "cannot create a fifo in $state"
+	emit "# selftests: vas: $g"
+	start=$(uptime_cs)
+	# Own session: a timeout kills the program and every test child,
+	# which the harness puts in process groups of their own.
+	(cd "$bin" && VAS_STATE_DIR=$state VAS_SAMPLES=$samples \
+		exec setsid "./$g" > "$fifo" 2>&1) &
+	cur_pid=$!
+	(
+		n=0
+		while kill -0 "$cur_pid" 2>/dev/null; do
+			sleep 1
+			n=$((n + 1))
+			if [ "$n" -ge "$t" ]; then
+				: > "$state/timedout"
+				kill_session "$cur_pid" TERM
+				sleep 2
+				kill_session "$cur_pid" KILL
+				break
+			fi
+		done
+	) &
+	watchdog=$!
+	test_start=$start
+	while IFS= read -r line; do
+		case $line in
+		"#  RUN "*) test_start=$(uptime_cs) ;;
+		"ok "*|"not ok "*)
+			n=${line#ok }
+			n=${n#not ok }
+			n=${n%% *}
+			echo "$g $n $(($(uptime_cs) - test_start))" >> "$timing" ;;
+		esac
+		emit "# $line"
+	done < "$fifo"
+	wait "$cur_pid"
+	rc=$?
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
+	# Children left behind by a test (not the sysctl restorers, which
+	# live in their own sessions) go with the program.
+	kill_session "$cur_pid" KILL
+	cur_pid= watchdog=
+	echo "$g prog $(($(uptime_cs) - start))" >> "$timing"
+	if [ -e "$state/timedout" ]; then
+		emit "not ok $num selftests: vas: $g # TIMEOUT $t seconds"
+	elif [ "$rc" = 0 ]; then
+		emit "ok $num selftests: vas: $g"
+	elif [ "$rc" = 4 ]; then
+		emit "ok $num selftests: vas: $g # SKIP"
+	else
+		emit "not ok $num selftests: vas: $g # exit=$rc"
+	fi
+}
+
+# ---- environment facts for results.json ----
+write_env() {
+	kv() { printf '%s\t%s\n' "$1" "$2"; }
+	kv kernel "$(uname -r)"
+	kv arch "$(uname -m)"
+	kv config "${VAS_CONFIG:-host}"
+	kv cmdline "$(cat /proc/cmdline 2>/dev/null)"
+	kv run_id "$run_id"
+	kv samples "$samples"
+	if [ -x "$bin/vas_env" ]; then
+		"$bin/vas_env"
+	fi
+}
+
+# ---- the run ----
+set -- $groups
+emit "TAP version 13"
+emit "1..$#"
+num=0
+for g in $groups; do
+	num=$((num + 1))
+	run_prog "$g" "$num"
+done
+restore_sysctls
+write_env > "$state/env"
+
+for fmt in json junit summary; do
+	out=$state/out.$fmt
+	awk -v fmt="$fmt" -v timing="$timing" -v envfile="$state/env" \
+		-f "$awkdir/results.awk" "$ktap" > "$out" ||
+		setup_error "could not convert $ktap ($fmt)"
+done
+mv "$state/out.json" "$run_dir/results.json"
+mv "$state/out.junit" "$run_dir/junit.xml"
+ln -sfn "$run_id" "$results/latest"
+summary=$(cat "$state/out.summary")
+rm -f "$state/out.summary"
+echo "# results: $run_dir"
+echo "$summary"
+case $summary in
+*" 0 failed,"*) exit 0 ;;
+*) exit 1 ;;
+esac

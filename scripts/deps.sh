@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages vas needs that are missing, and say which.
+# Idempotent: with everything present it installs nothing.
+#
+# usage: deps.sh [run|check]   (check adds what the project's own tests use)
+set -eu
+
+# gcc/make/libc build the tests; xz-utils, apt and dpkg unpack the kernel
+# harness; rsync is used by the kselftest install rules.
+RUN_PKGS="gcc make libc6-dev xz-utils rsync"
+# busybox runs the runner as a board would; python3 parses results back.
+CHECK_PKGS="busybox python3"
+
+case ${1:-run} in
+run) want=$RUN_PKGS ;;
+check) want="$RUN_PKGS $CHECK_PKGS" ;;
+*) echo "deps: unknown set '$1' (run, check)" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $st in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+if [ -z "$missing" ]; then
+	echo "deps: all present ($want)"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing" >&2
+	echo "deps: as root run: apt-get install -y$missing" >&2
+	exit 2
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet.
+if ! apt-get install -y -q $missing >/dev/null 2>&1; then
+	apt-get update -q >/dev/null
+	apt-get install -y -q $missing >/dev/null
+fi
+echo "deps: installed$missing"
