@@ -11,23 +11,33 @@ function trim(s) {
 	return s
 }
 
+# Literal replacement: gsub's treatment of "\\" and "&" in the
+# replacement differs between mawk, gawk and busybox awk.
+function repl(s, from, to,    out, i) {
+	out = ""
+	while ((i = index(s, from)) > 0) {
+		out = out substr(s, 1, i - 1) to
+		s = substr(s, i + length(from))
+	}
+	return out s
+}
+
 function json_str(s) {
-	gsub(/\\/, "\\\\", s)
-	gsub(/"/, "\\\"", s)
-	gsub(/\t/, "\\t", s)
-	gsub(/\r/, "\\r", s)
-	gsub(/\n/, "\\n", s)
+	s = repl(s, "\\", "\\\\")
+	s = repl(s, "\"", "\\\"")
+	s = repl(s, "\t", "\\t")
+	s = repl(s, "\r", "\\r")
+	s = repl(s, "\n", "\\n")
 	gsub(/[[:cntrl:]]/, " ", s)
 	return "\"" s "\""
 }
 
 function xml_str(s) {
-	gsub(/&/, "\\&amp;", s)
-	gsub(/</, "\\&lt;", s)
-	gsub(/>/, "\\&gt;", s)
-	gsub(/"/, "\\&quot;", s)
-	gsub(/\r/, " ", s)
-	gsub(/\t/, " ", s)
+	s = repl(s, "&", "&amp;")
+	s = repl(s, "<", "&lt;")
+	s = repl(s, ">", "&gt;")
+	s = repl(s, "\"", "&quot;")
+	gsub(/[\r\t]/, " ", s)
 	# Keep newlines (element text), drop other control characters.
 	gsub(/[\001-\010\013\014\016-\037]/, " ", s)
 	return s

@@ -59,7 +59,10 @@ else
 		rm -rf "$tmp"
 		mkdir -p "$tmp"
 		echo "harness: fetching $pkg (Debian package) for the kselftest harness" >&2
+		# A fresh machine may have no package lists yet.
 		(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>"$tmp/apt.log") ||
+			{ [ "$(id -u)" = 0 ] && apt-get update -q >/dev/null 2>&1 &&
+			  (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>"$tmp/apt.log"); } ||
 			die "apt-get download $pkg failed ($(tail -n 1 "$tmp/apt.log")); run 'apt-get update' or give KSRC=/path/to/kernel"
 		deb=$(ls "$tmp"/"$pkg"_*.deb)
 		mkdir -p "$tmp/tree"

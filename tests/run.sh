@@ -1,0 +1,191 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The project's own tests (make check): the helper library's parsers and
+# probes, the results writers, the runner's contract, the build against
+# both harnesses, the in-tree kselftest run, and a run of the suite here
+# as root and as an unprivileged user. Ends with "check: N passed, ...".
+#
+# Environment: BUILD (the built suite, default build/native), MAKE.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+bin=${BUILD:-$top/build/native}
+make=${MAKE:-make}
+work=$top/build/check
+passed=0 failed=0 skipped=0
+
+rm -rf "$work"
+mkdir -p "$work"
+log=$work/log
+
+pass() { passed=$((passed + 1)); echo "ok - $1"; }
+skip() { skipped=$((skipped + 1)); echo "skip - $1 # $2"; }
+fail() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+	[ -s "$log" ] && sed 's/^/#   /' "$log" | tail -n 40
+}
+
+# check NAME CMD...: one check, passing when CMD exits 0.
+check() {
+	name=$1
+	shift
+	if "$@" > "$log" 2>&1; then pass "$name"; else fail "$name"; fi
+}
+
+# expect_exit NAME CODE PATTERN CMD...: exit status and a message.
+expect_exit() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	"$@" > "$log" 2>&1
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -q -- "$pattern" "$log"; then
+		pass "$name"
+	else
+		echo "exit $rc (want $want), output must match '$pattern'" >> "$log"
+		fail "$name"
+	fi
+}
+
+# ---- unit tests of the helper library (each harness test counts) ----
+unit=$work/lib_test
+vas=$top/tools/testing/selftests/vas
+lib_srcs=$(sed -n 's/^VAS_LIB := //p' "$vas/Makefile")
+# shellcheck disable=SC2086
+if (cd "$vas" && cc -Wall -Wextra -Wno-unused-parameter -Werror -O2 -g -D_GNU_SOURCE \
+	-I"$top/tools/testing/selftests" -I"$vas" -o "$unit" \
+	"$top/tests/unit/lib_test.c" $lib_srcs) > "$log" 2>&1; then
+	"$unit" > "$work/unit.tap" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*) skip "lib.${line#ok * }" "skipped" ;;
+		"ok "*) pass "lib.${line#ok [0-9]* global.}" ;;
+		"not ok "*)
+			grep -v '^ok\|^#  RUN\|^#  *OK' "$work/unit.tap" > "$log"
+			fail "lib.${line#not ok [0-9]* global.}" ;;
+		esac
+	done < "$work/unit.tap"
+	grep -q '^# Totals\|^# PASSED\|^# FAILED' "$work/unit.tap" ||
+		{ cp "$work/unit.tap" "$log"; fail "lib.unit_tests_completed"; }
+else
+	fail "lib.unit_tests_build"
+fi
+
+# ---- results writers ----
+check "results.ktap_to_json_junit_summary" python3 "$top/tests/check_results.py"
+
+# ---- runner contract ----
+groups_msg="valid groups: split"
+for sh in sh busybox; do
+	if [ "$sh" = busybox ]; then
+		command -v busybox > /dev/null || { skip "runner.busybox" "busybox missing"; continue; }
+		runsh="busybox sh"
+	else
+		runsh=sh
+	fi
+	# shellcheck disable=SC2086
+	expect_exit "runner.$sh.unknown_group_exits_2" 2 "$groups_msg" $runsh "$top/run_tests.sh" bogus
+	# shellcheck disable=SC2086
+	expect_exit "runner.$sh.unknown_option_exits_2" 2 "valid options" $runsh "$top/run_tests.sh" --bogus
+	# shellcheck disable=SC2086
+	expect_exit "runner.$sh.bad_samples_exits_2" 2 "positive number" $runsh "$top/run_tests.sh" --samples 0
+	# shellcheck disable=SC2086
+	expect_exit "runner.$sh.help_exits_0" 0 "usage:" $runsh "$top/run_tests.sh" --help
+	# shellcheck disable=SC2086
+	expect_exit "runner.$sh.unwritable_results_exits_2" 2 "cannot write" \
+		env VAS_BIN="$bin" $runsh "$top/run_tests.sh" --results /proc/vas-results split
+	# shellcheck disable=SC2086
+	expect_exit "runner.$sh.unbuilt_exits_2" 2 "make build" \
+		env VAS_BIN="$work/nothing" $runsh "$top/run_tests.sh" split
+done
+expect_exit "runner.vm_not_yet_available_exits_2" 2 "not yet available" "$top/run_tests.sh" --vm
+
+list_ok() {
+	VAS_BIN="$bin" "$top/run_tests.sh" --list > "$work/list" || return 1
+	[ -s "$work/list" ] || return 1
+	# Every line is a group.test id of a known group.
+	! grep -v -E '^(split|canonical|nullpage|maps)\.[a-z0-9_.]+$' "$work/list"
+}
+check "runner.list_prints_group_test_ids" list_ok
+
+# ---- the suite on this machine ----
+# run_suite NAME RESULTS CMD...: the run ends with no failure, and its
+# results agree with the stream and with --list.
+suite_ok() {
+	res=$1
+	shift
+	"$@" || return 1
+	python3 - "$res/latest" "$work/list" <<'EOF'
+import json, sys, xml.etree.ElementTree as ET
+run, listing = sys.argv[1], sys.argv[2]
+doc = json.load(open(run + "/results.json"))
+names = [t["name"] for t in doc["tests"]]
+want = [l.strip() for l in open(listing) if l.strip()]
+bad = [t for t in doc["tests"] if t["status"] not in ("pass", "skip")]
+skips = [t for t in doc["tests"] if t["status"] == "skip" and not t["reason"]]
+missing = sorted(set(want) - set(names))
+root = ET.parse(run + "/junit.xml").getroot()
+errors = []
+if bad: errors.append("failed: %s" % bad)
+if skips: errors.append("skips without reason: %s" % skips)
+if missing: errors.append("listed but not run: %s" % missing)
+if int(root.get("tests")) != len(names): errors.append("junit count")
+for key in ("kernel", "arch", "page_size", "user_va_bits", "cmdline"):
+    if key not in doc["environment"]: errors.append("environment lacks " + key)
+print("%d tests: %d pass, %d skip" % (len(names), sum(t["status"] == "pass" for t in doc["tests"]),
+      sum(t["status"] == "skip" for t in doc["tests"])))
+for e in errors: print(e)
+sys.exit(1 if errors else 0)
+EOF
+}
+
+res=$work/results-root
+check "suite.runs_clean_here" suite_ok "$res" env VAS_BIN="$bin" "$top/run_tests.sh" --results "$res"
+cat "$log" | tail -n 1
+
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+	res=$work/results-nobody
+	mkdir -p "$res"
+	chmod 777 "$res"
+	check "suite.runs_clean_unprivileged" suite_ok "$res" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		env VAS_BIN="$bin" "$top/run_tests.sh" --results "$res"
+else
+	skip "suite.runs_clean_unprivileged" "needs root and setpriv"
+fi
+
+if command -v busybox > /dev/null; then
+	res=$work/results-busybox
+	check "suite.busybox_sh_runs_split" suite_ok "$res" \
+		env VAS_BIN="$bin" busybox sh "$top/run_tests.sh" --results "$res" split
+else
+	skip "suite.busybox_sh_runs_split" "busybox missing"
+fi
+
+# ---- build against both harnesses, warnings are errors ----
+for h in 6.1 6.12; do
+	check "build.harness_$h.no_warnings" "$make" -C "$top" build HARNESS="$h" \
+		BUILD="$work/build-$h" USERCFLAGS=-Werror
+done
+# Leave the default harness linked for the developer's next build.
+"$make" -C "$top" harness > /dev/null 2>&1
+
+# ---- in-tree: the kernel's selftests Makefile builds and runs vas ----
+intree_ok() {
+	tree=$(sh "$top/scripts/harness.sh" --debian 6.1 --cache "$top/.cache" \
+		--link "$top/tools/testing/selftests") || return 1
+	"$make" -C "$top" kernel-tree KSRC="$tree" || return 1
+	"$make" -C "$tree/tools/testing/selftests" TARGETS=vas run_tests > "$work/intree.log" 2>&1
+	cat "$work/intree.log"
+	grep -q '^ok [0-9]* selftests: vas: split' "$work/intree.log" || return 1
+	# Same test names as the runner's: every listed test ran.
+	for id in $(cut -d. -f2- "$work/list"); do
+		grep -q -E "^# #  RUN +(global\.)?$id \.\.\." "$work/intree.log" ||
+			{ echo "in-tree run lacks $id"; return 1; }
+	done
+}
+check "intree.kselftest_run_tests_prints_ktap" intree_ok
+
+echo "check: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
