@@ -41,6 +41,10 @@ TEST(maps_line_anonymous_has_empty_path)
 	EXPECT_EQ(0UL, m.inode);
 	ASSERT_EQ(0, vas_parse_maps_line("7fc354a15000-7fc354a37000 rw-p 00000000 00:00 0", &m));
 	EXPECT_STREQ("", m.path);
+	/* Inside a buffer of many lines, the next line is not its path. */
+	ASSERT_EQ(0, vas_parse_maps_line("1000-2000 rw-p 00000000 00:00 0\n3000-4000 r--p 00000000 00:00 0 [vvar]\n", &m));
+	EXPECT_STREQ("", m.path);
+	EXPECT_EQ(0x2000UL, m.end);
 }
 
 TEST(maps_line_special_and_spaces_in_path)
@@ -209,8 +213,8 @@ TEST(user_top_probe_bounds_real_mappings)
 	size_t ps = vas_page_size();
 	void *p;
 
-	ASSERT_NE(0, top);
-	EXPECT_EQ(0, top % ps);
+	ASSERT_NE((uintptr_t)0, top);
+	EXPECT_EQ((uintptr_t)0, top % ps);
 	/* The last page below the top maps; the page at the top does not. */
 	p = mmap((void *)(top - ps), ps, PROT_READ,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);

@@ -21,6 +21,12 @@
 #define VAS_KIB		1024UL
 #define VAS_MIB		(1024UL * 1024UL)
 
+/* Round v up to a multiple of a, a power of two. */
+static inline uintptr_t vas_align_up(uintptr_t v, uintptr_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
 /* Fixed skip reasons: CI parsers fold them into test names. */
 #define VAS_SKIP_ROOT		"needs root"
 #define VAS_SKIP_64BIT		"no non-canonical hole on 32-bit"
@@ -98,6 +104,9 @@ int vas_run_unprivileged(int (*fn)(void *arg), void *arg);
 
 /* Run fn(arg) in a forked child; same return convention. */
 int vas_run_child(int (*fn)(void *arg), void *arg);
+
+/* Reap pid: its exit status, 128 + signal, or a negative errno. */
+int vas_wait_child(pid_t pid);
 
 /* ---- faults (vas_fault.c) ---- */
 
@@ -205,7 +214,10 @@ int vas_sysctl_write(const char *name, const char *val);
  * saves the current value and starts a restorer in its own session that
  * writes the saved value back when this process exits or is killed
  * (SIGKILL included), and records it in $VAS_STATE_DIR (when set) for
- * the runner's last-line restore. vas_sysctl_restore() restores now.
+ * the runner's last-line restore. vas_sysctl_restore() restores now and
+ * must be called before the test ends; a failed first write leaves
+ * nothing to restore. Children forked by the test share the guard: a
+ * restore after a kill waits until they are gone too.
  */
 int vas_sysctl_set_guarded(const char *name, const char *val);
 int vas_sysctl_restore(const char *name);

@@ -25,7 +25,7 @@ int vas_exec_probe(char *out, size_t len, long persona,
 {
 	const char *args[16] = { "vas-probe", "--probe" };
 	size_t used = 0, i;
-	int fds[2], status;
+	int fds[2];
 	ssize_t got;
 	pid_t pid;
 
@@ -57,10 +57,5 @@ int vas_exec_probe(char *out, size_t len, long persona,
 	}
 	out[used] = '\0';
 	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return vas_wait_child(pid);
 }

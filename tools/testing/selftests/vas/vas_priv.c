@@ -36,8 +36,7 @@ bool vas_is_root(void)
 	return geteuid() == 0 && vas_has_cap(CAP_SYS_ADMIN);
 }
 
-/* Wait for pid and fold its end into the return convention. */
-static int wait_child(pid_t pid)
+int vas_wait_child(pid_t pid)
 {
 	int status;
 
@@ -83,7 +82,7 @@ static int run(int (*fn)(void *arg), void *arg, bool drop)
 			_exit(125);
 		_exit(fn(arg) & 0xff);
 	}
-	return wait_child(pid);
+	return vas_wait_child(pid);
 }
 
 int vas_run_unprivileged(int (*fn)(void *arg), void *arg)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/utsname.h>
 
 #include "vas_lib.h"
@@ -44,15 +45,35 @@ const char *vas_kernel_machine(void)
 	return u.machine;
 }
 
-bool vas_is_compat_task(void)
+static bool machine_is_64bit(const char *m)
 {
-	const char *m = vas_kernel_machine();
-
-	if (sizeof(long) != 4)
-		return false;
 	return !strcmp(m, "x86_64") || !strcmp(m, "aarch64") ||
 	       !strcmp(m, "armv8l") || !strcmp(m, "ppc64") ||
 	       !strcmp(m, "ppc64le") || !strcmp(m, "s390x");
+}
+
+bool vas_is_compat_task(void)
+{
+	unsigned long persona;
+	struct utsname u;
+	bool wide = false;
+
+	if (sizeof(long) != 4)
+		return false;
+	if (machine_is_64bit(vas_kernel_machine()))
+		return true;
+	/*
+	 * Under a linux32 personality (Debian i386 chroots) uname says
+	 * "i686" on an x86_64 kernel too: ask again without it.
+	 */
+	persona = (unsigned long)personality(0xffffffff);
+	if ((persona & PER_MASK) != PER_LINUX32 ||
+	    personality((persona & ~(unsigned long)PER_MASK) | PER_LINUX) < 0)
+		return false;
+	if (uname(&u) == 0)
+		wide = machine_is_64bit(u.machine);
+	personality(persona);
+	return wide;
 }
 
 int vas_kernel_version(unsigned int *major, unsigned int *minor)

@@ -42,12 +42,15 @@ ssize_t vas_read_file(const char *path, char *buf, size_t len)
 	return total;
 }
 
-int vas_parse_maps_line(const char *line, struct vas_map *m)
+int vas_parse_maps_line(const char *text, struct vas_map *m)
 {
 	unsigned long long start, end;
 	int consumed = 0;
 	const char *path;
+	char line[512];
 
+	/* One line only: the trailing %n would skip past a newline. */
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(text, "\n"), text);
 	memset(m, 0, sizeof(*m));
 	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %lu %n", &start, &end,
 		   m->perms, &m->offset, &m->dev_major, &m->dev_minor,
@@ -59,8 +62,7 @@ int vas_parse_maps_line(const char *line, struct vas_map *m)
 	m->start = (uintptr_t)start;
 	m->end = (uintptr_t)end;
 	path = line + consumed;
-	snprintf(m->path, sizeof(m->path), "%.*s",
-		 (int)strcspn(path, "\n"), path);
+	snprintf(m->path, sizeof(m->path), "%s", path);
 	return 0;
 }
 
@@ -119,6 +121,27 @@ static int count_lines(const char *text)
 	return n + 1;
 }
 
+/*
+ * Read a /proc file and allocate a zeroed array with room for one
+ * element per line; returns the text, or NULL with errno set.
+ */
+static char *slurp_for_array(const char *path, size_t elem, void **array)
+{
+	char *text = slurp(path);
+
+	if (!text) {
+		errno = errno ?: EIO;
+		return NULL;
+	}
+	*array = calloc(count_lines(text), elem);
+	if (!*array) {
+		free(text);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return text;
+}
+
 int vas_read_maps(pid_t pid, struct vas_map **maps)
 {
 	char path[64], *text, *line, *save;
@@ -126,14 +149,9 @@ int vas_read_maps(pid_t pid, struct vas_map **maps)
 	int n = 0;
 
 	proc_path(path, sizeof(path), pid, "maps");
-	text = slurp(path);
+	text = slurp_for_array(path, sizeof(*out), (void **)&out);
 	if (!text)
-		return -errno ?: -EIO;
-	out = calloc(count_lines(text), sizeof(*out));
-	if (!out) {
-		free(text);
-		return -ENOMEM;
-	}
+		return -errno;
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (vas_parse_maps_line(line, &out[n])) {
@@ -254,14 +272,9 @@ int vas_read_smaps(pid_t pid, struct vas_smaps **entries)
 	int n = 0;
 
 	proc_path(path, sizeof(path), pid, "smaps");
-	text = slurp(path);
+	text = slurp_for_array(path, sizeof(*out), (void **)&out);
 	if (!text)
-		return -errno ?: -EIO;
-	out = calloc(count_lines(text), sizeof(*out));
-	if (!out) {
-		free(text);
-		return -ENOMEM;
-	}
+		return -errno;
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (!vas_parse_kv_line(line, key, sizeof(key), &v)) {
@@ -342,17 +355,13 @@ int vas_parse_zoneinfo_line(const char *line, struct vas_zone *z)
 
 int vas_read_zoneinfo(struct vas_zone **zones)
 {
-	char *text = slurp("/proc/zoneinfo"), *line, *save;
 	struct vas_zone *out, scratch, *z;
+	char *text, *line, *save;
 	int n = 0, ret;
 
+	text = slurp_for_array("/proc/zoneinfo", sizeof(*out), (void **)&out);
 	if (!text)
-		return -errno ?: -EIO;
-	out = calloc(count_lines(text), sizeof(*out));
-	if (!out) {
-		free(text);
-		return -ENOMEM;
-	}
+		return -errno;
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		/* A header fills the next slot; fields go to the current. */

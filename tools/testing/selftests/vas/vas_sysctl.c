@@ -210,16 +210,39 @@ static struct sysctl_guard *new_guard(const char *name)
 	return g;
 }
 
+/* Tell the restorer to stand down and reap it. */
+static void release_guard(struct sysctl_guard *g, bool stand_down)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+
+	/* A restorer that died must not take the test with it (SIGPIPE). */
+	sigaction(SIGPIPE, &ign, &old);
+	if (stand_down && write(g->fd, "d", 1) != 1)
+		stand_down = false;
+	sigaction(SIGPIPE, &old, NULL);
+	close(g->fd);
+	waitpid(g->restorer, NULL, 0);
+	g->restorer = 0;
+}
+
 int vas_sysctl_set_guarded(const char *name, const char *val)
 {
 	struct sysctl_guard *g = find_guard(name);
+	bool fresh = !g;
+	int ret;
 
 	if (!g) {
 		g = new_guard(name);
 		if (!g)
 			return errno ? -errno : -ENOSPC;
 	}
-	return vas_sysctl_write(name, val);
+	ret = vas_sysctl_write(name, val);
+	if (ret && fresh) {
+		/* Nothing changed: no restore is owed. */
+		forget_saved(g);
+		release_guard(g, true);
+	}
+	return ret;
 }
 
 int vas_sysctl_restore(const char *name)
@@ -230,14 +253,9 @@ int vas_sysctl_restore(const char *name)
 	if (!g)
 		return -ENOENT;
 	ret = vas_sysctl_write(name, g->saved);
-	if (!ret) {
+	if (!ret)
 		forget_saved(g);
-		if (write(g->fd, "d", 1) != 1)
-			ret = -errno;
-	}
 	/* On a failed write the restorer tries again when the pipe closes. */
-	close(g->fd);
-	waitpid(g->restorer, NULL, 0);
-	g->restorer = 0;
+	release_guard(g, !ret);
 	return ret;
 }
