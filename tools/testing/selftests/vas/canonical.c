@@ -769,4 +769,4 @@ TEST(write_from_hole_buffer_gives_efault)
 	close(fds[1]);
 }
 
-VAS_HARNESS_MAIN
+#include "vas_main.h"

@@ -1388,4 +1388,4 @@ TEST(map_files_link_per_file_vma)
 	munmap(shared, ps);
 }
 
-VAS_HARNESS_MAIN
+#include "vas_main.h"

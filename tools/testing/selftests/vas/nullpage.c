@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 
 #include "../kselftest_harness.h"
+#define VAS_PROBES
 #include "vas_lib.h"
 
 #define MIN_ADDR_SYSCTL		"vm.mmap_min_addr"
@@ -778,4 +779,4 @@ TEST(root_raising_mmap_min_addr_moves_boundary_up)
 		SKIP(return, SKIP_BUSY);
 }
 
-VAS_HARNESS_MAIN
+#include "vas_main.h"

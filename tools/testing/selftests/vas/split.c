@@ -32,6 +32,7 @@
 #include <sys/utsname.h>
 
 #include "../kselftest_harness.h"
+#define VAS_PROBES
 #include "vas_lib.h"
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -1134,4 +1135,4 @@ TEST(mmap_layout_stack_rlimit_unlimited)
 	layout_check(_metadata, &c);
 }
 
-VAS_HARNESS_MAIN
+#include "vas_main.h"

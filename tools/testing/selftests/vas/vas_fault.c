@@ -9,8 +9,11 @@
 
 #include "vas_lib.h"
 
+/*
+ * The handler is installed only around the access: every fault it sees
+ * is the access's own.
+ */
 static sigjmp_buf fault_jmp;
-static volatile sig_atomic_t fault_armed;
 static struct vas_fault fault_seen;
 
 static const int caught[] = { SIGSEGV, SIGBUS, SIGILL };
@@ -18,37 +21,24 @@ static const int caught[] = { SIGSEGV, SIGBUS, SIGILL };
 static void fault_handler(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	if (!fault_armed) {
-		/* Not ours: die of it as if there were no handler. */
-		signal(sig, SIG_DFL);
-		return;
-	}
 	fault_seen.signo = sig;
 	fault_seen.code = si->si_code;
 	fault_seen.addr = (uintptr_t)si->si_addr;
-	fault_armed = 0;
 	siglongjmp(fault_jmp, 1);
 }
 
-/*
- * The access goes through a volatile pointer in a separate function so
- * that the compiler can neither prove it faults nor drop it.
- */
-static __attribute__((noinline)) void do_access(uintptr_t addr,
-						enum vas_access how)
+/* Atomic accesses: the compiler may not drop or merge them. */
+static void do_access(uintptr_t addr, enum vas_access how)
 {
-	volatile char *p = (volatile char *)addr;
-	void (*volatile fn)(void) = (void (*)(void))addr;
-
 	switch (how) {
 	case VAS_READ:
-		(void)*p;
+		(void)__atomic_load_n((char *)addr, __ATOMIC_RELAXED);
 		break;
 	case VAS_WRITE:
-		*p = 0;
+		__atomic_store_n((char *)addr, 0, __ATOMIC_RELAXED);
 		break;
 	case VAS_EXEC:
-		fn();
+		((void (*)(void))addr)();
 		break;
 	}
 }
@@ -66,11 +56,8 @@ struct vas_fault vas_try_access(uintptr_t addr, enum vas_access how)
 		sigaction(caught[i], &sa, &old[i]);
 
 	memset(&fault_seen, 0, sizeof(fault_seen));
-	if (!sigsetjmp(fault_jmp, 1)) {
-		fault_armed = 1;
+	if (!sigsetjmp(fault_jmp, 1))
 		do_access(addr, how);
-		fault_armed = 0;
-	}
 	for (i = 0; i < 3; i++)
 		sigaction(caught[i], &old[i], NULL);
 	return fault_seen;

@@ -21,6 +21,10 @@
 #define VAS_KIB		1024UL
 #define VAS_MIB		(1024UL * 1024UL)
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Round v up to a multiple of a, a power of two. */
 static inline uintptr_t vas_align_up(uintptr_t v, uintptr_t a)
 {
@@ -226,49 +230,14 @@ int vas_sysctl_restore(const char *name);
 
 /*
  * A program that re-executes itself to observe a fresh exec (layout,
- * randomization) defines vas_probe_main(); "PROG --probe ARGS" runs it
- * instead of the tests. vas_exec_probe() runs /proc/self/exe --probe
- * ARGS in a child with the given personality (-1: unchanged) and
- * captures its stdout into out; it returns the exit status like
- * vas_run_child().
+ * randomization) defines VAS_PROBES and vas_probe_main() before it
+ * includes vas_main.h; "PROG --probe ARGS" runs it instead of the tests.
+ * vas_exec_probe() runs /proc/self/exe --probe ARGS in a child with the
+ * given personality (-1: unchanged) and captures its stdout into out; it
+ * returns the exit status like vas_run_child().
  */
 int vas_probe_main(int argc, char **argv);
 int vas_exec_probe(char *out, size_t len, long persona,
 		   const char *const argv[]);
-
-/* Print "fixture.variant.test" per test, the names the harness reports. */
-#define VAS_LIST_TESTS()						\
-	do {								\
-		struct __fixture_metadata *f;				\
-		struct __fixture_variant_metadata *v;			\
-		struct __test_metadata *t;				\
-									\
-		for (f = __fixture_list; f; f = f->next)		\
-			for (v = f->variant ?: &vas_no_variant; v;	\
-			     v = v->next)				\
-				for (t = f->tests; t; t = t->next)	\
-					printf("%s%s%s.%s\n", f->name,	\
-					       v->name[0] ? "." : "",	\
-					       v->name, t->name);	\
-	} while (0)
-
-/*
- * Use instead of TEST_HARNESS_MAIN: adds --list (the 6.1 harness has no
- * listing option) and --probe; anything else goes to the harness.
- */
-#define VAS_HARNESS_MAIN						\
-	static struct __fixture_variant_metadata vas_no_variant = {	\
-		.name = "",						\
-	};								\
-	int main(int argc, char **argv)					\
-	{								\
-		if (argc == 2 && !strcmp(argv[1], "--list")) {		\
-			VAS_LIST_TESTS();				\
-			return 0;					\
-		}							\
-		if (argc >= 2 && !strcmp(argv[1], "--probe"))		\
-			return vas_probe_main(argc - 2, argv + 2);	\
-		return test_harness_run(argc, argv);			\
-	}
 
 #endif /* VAS_LIB_H */

@@ -13,13 +13,6 @@
 
 #include "vas_lib.h"
 
-/* Programs without probes: "--probe" is a usage error. */
-int __attribute__((weak)) vas_probe_main(int argc, char **argv)
-{
-	fprintf(stderr, "this program has no probe mode\n");
-	return 2;
-}
-
 int vas_exec_probe(char *out, size_t len, long persona,
 		   const char *const argv[])
 {

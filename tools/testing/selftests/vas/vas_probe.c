@@ -191,8 +191,8 @@ int vas_cmdline_param(const char *name, char *val, size_t len)
 
 	if (got < 0)
 		return (int)got;
-	for (tok = strtok_r(buf, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save)) {
+	for (tok = strtok_r(buf, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
 		if (!strncmp(tok, name, n) && tok[n] == '=') {
 			snprintf(val, len, "%s", tok + n + 1);
 			return 0;
@@ -207,8 +207,8 @@ bool vas_cmdline_has(const char *word)
 
 	if (vas_read_file("/proc/cmdline", buf, sizeof(buf)) < 0)
 		return false;
-	for (tok = strtok_r(buf, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save))
+	for (tok = strtok_r(buf, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
 		if (!strcmp(tok, word))
 			return true;
 	return false;

@@ -259,7 +259,7 @@ static void smaps_field(struct vas_smaps *e, const char *key,
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
 		if (!strcmp(key, fields[i].key))
 			*(unsigned long long *)((char *)e + fields[i].off) = v;
 }
@@ -340,7 +340,7 @@ int vas_parse_zoneinfo_line(const char *line, struct vas_zone *z)
 		return 1;
 	}
 	line += strspn(line, " \t");
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		n = strlen(fields[i].key);
 		if (strncmp(line, fields[i].key, n) ||
 		    (line[n] != ' ' && line[n] != '\t'))
