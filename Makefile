@@ -24,12 +24,15 @@ HARNESS_TAG := $(if $(KSRC),$(abspath $(KSRC)),linux-source-$(HARNESS))
 HARNESS_TREE = $(shell sh scripts/harness.sh $(HARNESS_ARGS) \
 		 --cache "$(CACHE)" --link "$(SELFTESTS)")
 
-.PHONY: all build run vm check install deps check-deps harness kernel-tree clean
+.PHONY: all build run vm check install deps vm-deps check-deps harness kernel-tree clean
 
 all: build
 
 deps:
 	@sh scripts/deps.sh run
+
+vm-deps:
+	@sh scripts/deps.sh vm
 
 check-deps:
 	@sh scripts/deps.sh check
@@ -50,20 +53,22 @@ build: harness
 run: deps build
 	VAS_BIN="$(BUILD)" ./run_tests.sh $(RUN_ARGS)
 
-vm:
+vm: vm-deps
 	./run_tests.sh --vm $(RUN_ARGS)
 
 check: check-deps build
 	sh tests/run.sh
 
-# Copy the suite into a kernel tree, where
-# make -C tools/testing/selftests TARGETS=vas run_tests builds and runs it.
+# Copy the suite, with the module source in vas/kmod, into a kernel tree,
+# where make -C tools/testing/selftests TARGETS=vas run_tests builds and
+# runs it.
 kernel-tree:
 	@[ -n "$(KSRC)" ] || { echo "make kernel-tree needs KSRC=<kernel tree>" >&2; exit 2; }
 	@[ -f "$(KSRC)/tools/testing/selftests/lib.mk" ] || \
 		{ echo "KSRC=$(KSRC) has no tools/testing/selftests/lib.mk" >&2; exit 2; }
 	rm -rf "$(KSRC)/tools/testing/selftests/vas"
 	cp -R "$(VAS_SRC)" "$(KSRC)/tools/testing/selftests/vas"
+	cp -R "$(CURDIR)/kmod" "$(KSRC)/tools/testing/selftests/vas/kmod"
 	@echo "vas copied: make -C $(KSRC)/tools/testing/selftests TARGETS=vas run_tests"
 
 # The kselftest layout (run_kselftest.sh -c vas), made by the kernel's own

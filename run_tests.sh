@@ -21,7 +21,8 @@ usage() {
 	cat <<EOF
 usage: $0 [options] [GROUP...]      (default: every group)
   --list                 print the tests of the groups, one per line
-  --vm[=CFG[,CFG...]]    run in QEMU guests
+  --vm[=CFG[,CFG...]]    run in QEMU guests: CFG from vm/*.conf, or 'all';
+                         plain --vm runs the default config (x86_64)
   --results DIR          where results go (default: results/)
   --samples N            ASLR samples per mode (default 256)
   -h, --help             this text
@@ -71,15 +72,17 @@ case $samples in
 ''|*[!0-9]*|0) usage_error "--samples takes a positive number, not '$samples'" ;;
 esac
 [ -n "$groups" ] || groups=$VAS_GROUPS
+[ -r "$awkdir/results.awk" ] || setup_error "$awkdir/results.awk is missing"
 if [ -n "$vm" ]; then
-	setup_error "--vm is not yet available in this version of vas"
+	[ "$list" = 0 ] || usage_error "--list and --vm do not go together"
+	. "$awkdir/vm.sh"
+	vm_select "$vm" > /dev/null
 fi
 
-for g in $groups; do
+[ -n "$vm" ] || for g in $groups; do
 	[ -x "$bin/$g" ] ||
 		setup_error "$bin/$g is not built: run 'make build' (or set VAS_BIN to the folder of the built programs)"
 done
-[ -r "$awkdir/results.awk" ] || setup_error "$awkdir/results.awk is missing"
 
 # Test ids: the harness's "global." (plain TEST) becomes the group name.
 test_id() {
@@ -103,8 +106,10 @@ state=$run_dir/.state
 mkdir -p "$state" || setup_error "cannot create $run_dir"
 ktap=$run_dir/ktap.log
 timing=$state/timing
-: > "$ktap"
-: > "$timing"
+if [ -z "$vm" ]; then
+	: > "$ktap"
+	: > "$timing"
+fi
 
 # ---- sysctls: saved now, restored at exit whatever happened ----
 sysctl_file() {
@@ -262,6 +267,7 @@ write_env() {
 }
 
 # ---- the run ----
+[ -z "$vm" ] || vm_main
 set -- $groups
 emit "TAP version 13"
 emit "1..$#"

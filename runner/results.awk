@@ -204,7 +204,12 @@ END {
 			n_err++
 	}
 	failed = n_fail + n_err
-	if (fmt == "summary") {
+	if (fmt == "counts") {
+		for (i = 1; i <= n_groups; i++) {
+			g = groups[i]
+			printf "%s %d %d %d\n", g, g_st[g, "pass"], g_st[g, "fail"] + g_st[g, "error"] + g_st[g, "timeout"], g_st[g, "skip"]
+		}
+	} else if (fmt == "summary") {
 		printf "vas: %d passed, %d failed, %d skipped\n", passed, failed, skipped
 	} else if (fmt == "json") {
 		print "{"

@@ -10,22 +10,33 @@ set -eu
 # gcc/make/libc build the tests; xz-utils, apt and dpkg unpack the kernel
 # harness; rsync is used by the kselftest install rules.
 RUN_PKGS="gcc make libc6-dev xz-utils rsync"
+# QEMU boots the guests (TCG or KVM); cpio packs their initramfs; gcc-12
+# and libelf build the helper module against Debian's kernel headers.
+VM_PKGS="qemu-system-x86 cpio gzip gcc-12 libelf-dev"
 # busybox runs the runner as a board would; python3 parses results back.
 CHECK_PKGS="busybox python3"
 
 case ${1:-run} in
 run) want=$RUN_PKGS ;;
-check) want="$RUN_PKGS $CHECK_PKGS" ;;
-*) echo "deps: unknown set '$1' (run, check)" >&2; exit 2 ;;
+vm) want="$RUN_PKGS $VM_PKGS" ;;
+check) want="$RUN_PKGS $VM_PKGS $CHECK_PKGS" ;;
+*) echo "deps: unknown set '$1' (run, vm, check)" >&2; exit 2 ;;
 esac
+
+installed() {
+	case $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) in
+	*" installed") return 0 ;;
+	esac
+	return 1
+}
 
 missing=
 for p in $want; do
-	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-	case $st in
-	*" installed") ;;
-	*) missing="$missing $p" ;;
-	esac
+	# busybox-static serves as busybox too (the two conflict).
+	if installed "$p" || { [ "$p" = busybox ] && installed busybox-static; }; then
+		continue
+	fi
+	missing="$missing $p"
 done
 if [ -z "$missing" ]; then
 	echo "deps: all present ($want)"
@@ -39,8 +50,8 @@ fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine has no package lists yet.
-if ! apt-get install -y -q $missing >/dev/null 2>&1; then
+if ! apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
 	apt-get update -q >/dev/null
-	apt-get install -y -q $missing >/dev/null
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
 fi
 echo "deps: installed$missing"

@@ -10,6 +10,7 @@
 # usage: harness.sh (--ksrc DIR | --debian VERSION) --cache DIR --link DIR
 # prints the kernel tree it linked to.
 set -eu
+. "$(dirname "$0")/apt-fetch.sh"
 
 # What the harness, lib.mk, the kselftest install and the style checks use.
 FILES="tools/testing/selftests/lib.mk
@@ -59,11 +60,8 @@ else
 		rm -rf "$tmp"
 		mkdir -p "$tmp"
 		echo "harness: fetching $pkg (Debian package) for the kselftest harness" >&2
-		# A fresh machine may have no package lists yet.
-		(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>"$tmp/apt.log") ||
-			{ [ "$(id -u)" = 0 ] && apt-get update -q >/dev/null 2>&1 &&
-			  (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>"$tmp/apt.log"); } ||
-			die "apt-get download $pkg failed ($(tail -n 1 "$tmp/apt.log")); run 'apt-get update' or give KSRC=/path/to/kernel"
+		apt_fetch "$tmp" "$pkg" ||
+			die "apt-get download $pkg failed: run 'apt-get update', or give KSRC=/path/to/kernel"
 		deb=$(ls "$tmp"/"$pkg"_*.deb)
 		mkdir -p "$tmp/tree"
 		# The tarball is xz-compressed as a whole: one pass, only FILES kept.

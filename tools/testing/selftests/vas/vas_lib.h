@@ -60,10 +60,15 @@ int vas_default_window_bits(void);
 /*
  * End (exclusive) of the highest user page: the highest page-aligned
  * address where mmap(MAP_FIXED_NOREPLACE) succeeds (or finds a mapping
- * already there), plus one page. 0 when MAP_FIXED_NOREPLACE is not
- * honoured (kernels before 4.17).
+ * already there), plus one page. 0 when the answer does not fit in a
+ * pointer (the last page of the address space is mappable: a 32-bit task
+ * with a 4 GiB TASK_SIZE) or when MAP_FIXED_NOREPLACE is not honoured;
+ * vas_fixed_noreplace_works() tells the two apart.
  */
 uintptr_t vas_probe_user_top(void);
+
+/* MAP_FIXED_NOREPLACE refuses an occupied range (kernels since 4.17). */
+bool vas_fixed_noreplace_works(void);
 
 /* True when [addr, addr+len) can be mapped or is already mapped. */
 bool vas_user_range_mappable(uintptr_t addr, size_t len);

@@ -298,6 +298,24 @@ bool vas_user_range_mappable(uintptr_t addr, size_t len)
 	return (uintptr_t)p == addr;
 }
 
+bool vas_fixed_noreplace_works(void)
+{
+	size_t ps = vas_page_size();
+	void *p = mmap(NULL, ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *q;
+	bool works;
+
+	if (p == MAP_FAILED)
+		return false;
+	q = mmap(p, ps, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	works = q == MAP_FAILED && errno == EEXIST;
+	if (q != MAP_FAILED && q != p)
+		munmap(q, ps);
+	munmap(p, ps);
+	return works;
+}
+
 uintptr_t vas_probe_user_top(void)
 {
 	size_t ps = vas_page_size();

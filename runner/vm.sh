@@ -1,0 +1,269 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC2154
+# (run_dir, groups, samples, results, awkdir... come from run_tests.sh)
+#
+# run_tests.sh --vm: boot Debian kernels in QEMU with a busybox initramfs
+# holding the suite (static), the helper module built against the same
+# kernel's headers and the kernel's config, and collect the results the
+# guest prints on its console. Sourced by run_tests.sh; POSIX sh.
+#
+# A config is a file vm/<name>.conf of VM_* assignments (see vm/README.md).
+
+vm_cache=${VAS_CACHE:-$here/.cache}
+vm_timeout=${VAS_VM_TIMEOUT:-900}
+vm_pid=
+tail_pid=
+stream=1
+
+vm_configs() {
+	for c in "$here"/vm/*.conf; do
+		c=${c##*/}
+		echo "${c%.conf}"
+	done
+}
+
+# The configs asked for: "default", "all", or a comma-separated list.
+vm_select() {
+	case $1 in
+	default) echo x86_64 ;;
+	all) vm_configs ;;
+	*)
+		for c in $(echo "$1" | tr , ' '); do
+			[ -f "$here/vm/$c.conf" ] ||
+				usage_error "unknown VM config '$c' (configs: $(vm_configs | tr '\n' ' ')all)"
+			echo "$c"
+		done ;;
+	esac
+}
+
+vm_log() {
+	echo "# vm: $*"
+}
+
+# Static busybox of the config's Debian architecture.
+vm_busybox() {
+	bb=$vm_cache/busybox-$VM_DEB_ARCH/bin/busybox
+	if [ ! -x "$bb" ]; then
+		tmp=$vm_cache/.tmp-busybox-$VM_DEB_ARCH
+		rm -rf "$tmp"
+		mkdir -p "$tmp"
+		. "$here/scripts/apt-fetch.sh"
+		apt_fetch "$tmp" "busybox-static:$VM_DEB_ARCH" ||
+			setup_error "could not download busybox-static:$VM_DEB_ARCH"
+		dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/root" ||
+			setup_error "could not unpack busybox-static:$VM_DEB_ARCH"
+		mkdir -p "${bb%/busybox}"
+		mv "$tmp/root/bin/busybox" "$bb"
+		rm -rf "$tmp"
+	fi
+	echo "$bb"
+}
+
+# Build what the guest runs: the suite (static), the module, the initramfs.
+vm_prepare() {
+	cfg=$1
+	vm_log "$cfg: fetching the kernel ($VM_KERNEL)"
+	eval "$(sh "$here/scripts/kernel.sh" --meta "$VM_KERNEL" --cache "$vm_cache")" ||
+		setup_error "$cfg: could not get the kernel $VM_KERNEL"
+	suite=$here/build/vm-$VM_BUILD_ARCH
+	vm_log "$cfg: building the suite for $VM_BUILD_ARCH (static)"
+	make -s -C "$here" build ARCH="$VM_BUILD_ARCH" CROSS_COMPILE="$VM_CROSS_COMPILE" \
+		BUILD="$suite" USERLDFLAGS=-static > "$run_dir/$cfg/build.log" 2>&1 ||
+		setup_error "$cfg: building the suite failed: see $run_dir/$cfg/build.log"
+	kmod=$here/build/kmod/$KREL
+	vm_log "$cfg: building vas_probe.ko against $KREL"
+	make -s -C "$here/kmod" KDIR="$KDIR" OUT="$kmod" ARCH="$VM_KMOD_ARCH" \
+		CROSS_COMPILE="$VM_CROSS_COMPILE" >> "$run_dir/$cfg/build.log" 2>&1 ||
+		setup_error "$cfg: building the module failed: see $run_dir/$cfg/build.log"
+
+	bb=$(vm_busybox)
+	root=$here/build/vm-initramfs/$cfg
+	rm -rf "$root"
+	mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/proc" "$root/sys" \
+		"$root/dev" "$root/tmp" "$root/boot" "$root/vas/bin" "$root/vas/runner"
+	cp "$bb" "$root/bin/busybox"
+	for a in $("$bb" --list 2>/dev/null || busybox --list); do
+		[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
+	done
+	cp "$here/vm/guest-init" "$root/init"
+	chmod 755 "$root/init"
+	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+	cp "$here/run_tests.sh" "$root/vas/"
+	cp "$here/runner/results.awk" "$root/vas/runner/"
+	for g in $groups vas_env; do
+		cp "$suite/$g" "$root/vas/bin/" || setup_error "$cfg: $suite/$g was not built"
+	done
+	cp "$here/tools/testing/selftests/vas/settings" "$root/vas/bin/"
+	cp "$kmod/vas_probe.ko" "$root/vas/bin/"
+	# The tests read the kernel's config where Debian keeps it.
+	cp "$KCONFIG" "$root/boot/config-$KREL"
+	initrd=$here/build/vm-initramfs/$cfg.cpio.gz
+	(cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$initrd" ||
+		setup_error "$cfg: could not pack the initramfs"
+}
+
+# Boot and wait until the guest says it is done, powers off, or hangs.
+# vm_boot CONSOLE TIMEOUT ACCEL EXTRA_APPEND
+vm_boot() {
+	console=$1 limit=$2 accel=$3 extra=$4
+	: > "$console"
+	# shellcheck disable=SC2086
+	$VM_QEMU $accel $VM_QEMU_ARGS -nodefaults -display none -no-reboot \
+		-serial "file:$console" -kernel "$VMLINUZ" -initrd "$initrd" \
+		-append "console=$VM_CONSOLE panic=-1 oops=panic quiet loglevel=1 $VM_APPEND $extra" \
+		> "$console.qemu" 2>&1 < /dev/null &
+	vm_pid=$!
+	# Stream the console while the guest runs.
+	if [ "$stream" = 1 ]; then
+		tail -n +1 -f "$console" &
+		tail_pid=$!
+	fi
+	n=0
+	while kill -0 "$vm_pid" 2> /dev/null; do
+		grep -q '^vas-guest: done' "$console" 2> /dev/null && break
+		if [ "$n" -ge "$limit" ]; then
+			vm_stop_stream
+			kill "$vm_pid" 2> /dev/null
+			sleep 1
+			kill -9 "$vm_pid" 2> /dev/null
+			wait "$vm_pid" 2> /dev/null
+			vm_pid=
+			return 1
+		fi
+		sleep 1
+		n=$((n + 1))
+	done
+	# The guest powers off by itself; give it a moment, then make sure.
+	i=0
+	while kill -0 "$vm_pid" 2> /dev/null && [ "$i" -lt 10 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	kill -9 "$vm_pid" 2> /dev/null
+	wait "$vm_pid" 2> /dev/null
+	vm_pid=
+	vm_stop_stream
+	[ -s "$console.qemu" ] || rm -f "$console.qemu"
+	return 0
+}
+
+vm_stop_stream() {
+	if [ -n "$tail_pid" ]; then
+		sleep 1
+		kill "$tail_pid" 2> /dev/null
+		wait "$tail_pid" 2> /dev/null
+		tail_pid=
+	fi
+}
+
+# KVM only when a short boot proves it works (nested KVM can hang at
+# boot); the verdict holds until the host reboots.
+vm_accel() {
+	boot_id=$(cat /proc/sys/kernel/random/boot_id 2> /dev/null || echo unknown)
+	verdict=$vm_cache/kvm.$boot_id
+	if [ ! -f "$verdict" ]; then
+		echo tcg > "$verdict"
+		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+			stream=0
+			if vm_boot "$run_dir/kvm-probe.log" 20 "-enable-kvm" "vas.groups=none" &&
+			   grep -q '^vas-guest: up' "$run_dir/kvm-probe.log"; then
+				echo kvm > "$verdict"
+			fi
+			stream=1
+		fi
+		rm -f "$run_dir/kvm-probe.log" "$run_dir/kvm-probe.log.qemu"
+		if [ "$(cat "$verdict")" = kvm ]; then
+			echo "# vm: KVM works here: using it" >&2
+		else
+			echo "# vm: KVM unusable here (no /dev/kvm, or a test boot hung): using TCG, slower" >&2
+		fi
+	fi
+	[ "$(cat "$verdict")" = kvm ] && echo "-enable-kvm"
+}
+
+# The result files the guest printed between markers, minus the CRs.
+vm_collect() {
+	tr -d '\r' < "$1/console.log" | awk -v dir="$1" '
+		/^vas-guest: file [^ ]+ begin$/ { out = dir "/" $3; printf "" > out; next }
+		/^vas-guest: file [^ ]+ end$/ { close(out); out = ""; next }
+		out != "" { print > out }'
+}
+
+# One config, sequentially: prepare, boot, collect. Sets vm_status.
+vm_run_one() {
+	cfg=$1
+	mkdir -p "$run_dir/$cfg"
+	(
+		# shellcheck disable=SC1090
+		. "$here/vm/$cfg.conf"
+		vm_prepare "$cfg"
+		accel=$(vm_accel)
+		vm_log "$cfg: booting $KREL ($VM_DESC)"
+		start=$(uptime_cs)
+		ggroups=$(echo $groups | tr ' ' ,)
+		if ! vm_boot "$run_dir/$cfg/console.log" "$vm_timeout" "$accel" \
+			"vas.config=$cfg vas.groups=$ggroups vas.samples=$samples"; then
+			vm_log "$cfg: ERROR: the guest did not finish within $vm_timeout s (console: $run_dir/$cfg/console.log)"
+			exit 3
+		fi
+		vm_collect "$run_dir/$cfg"
+		vm_log "$cfg: boot and suite took $(( ($(uptime_cs) - start) / 100 )) s"
+		[ -s "$run_dir/$cfg/ktap.log" ] && [ -s "$run_dir/$cfg/results.json" ] || {
+			vm_log "$cfg: ERROR: the guest printed no results (console: $run_dir/$cfg/console.log)"
+			exit 3
+		}
+	)
+}
+
+# Per group "pass fail skip" of a config, from its KTAP.
+vm_counts() {
+	awk -v fmt=counts -v timing=/dev/null -v envfile=/dev/null \
+		-f "$awkdir/results.awk" "$run_dir/$1/ktap.log"
+}
+
+vm_main() {
+	configs=$(vm_select "$vm")
+	command -v cpio > /dev/null || setup_error "--vm needs cpio: run 'make deps'"
+	for c in $configs; do
+		q=$(sed -n 's/^VM_QEMU=//p' "$here/vm/$c.conf")
+		command -v "$q" > /dev/null || setup_error "--vm=$c needs $q: run 'make deps'"
+	done
+	trap 'echo "vas: interrupted" >&2; [ -n "$vm_pid" ] && kill -9 "$vm_pid" 2>/dev/null; vm_stop_stream; exit 130' INT TERM HUP
+	tp=0 tf=0 ts=0
+	matrix=$run_dir/matrix.md
+	{
+		printf '| config |'
+		for g in $groups; do printf ' %s |' "$g"; done
+		printf '\n|---|'
+		for g in $groups; do printf -- '---|'; done
+		printf '\n'
+	} > "$matrix"
+	for c in $configs; do
+		if vm_run_one "$c"; then
+			line=$(awk -v fmt=summary -v timing=/dev/null -v envfile=/dev/null \
+				-f "$awkdir/results.awk" "$run_dir/$c/ktap.log")
+			echo "# $c: $line"
+			set -- $line
+			tp=$((tp + $2)) tf=$((tf + $4)) ts=$((ts + $6))
+			{
+				printf '| %s |' "$c"
+				for g in $groups; do
+					vm_counts "$c" | awk -v g="$g" '$1 == g { printf " %d pass, %d fail, %d skip |", $2, $3, $4; found = 1 }
+						END { if (!found) printf " not run |" }'
+				done
+				printf '\n'
+			} >> "$matrix"
+		else
+			rc=$?
+			[ "$rc" = 2 ] && exit 2
+			tf=$((tf + 1))
+			echo "| $c | ERROR: no results |" >> "$matrix"
+		fi
+	done
+	ln -sfn "$run_id" "$results/latest"
+	echo "# results: $run_dir"
+	echo "vas: $tp passed, $tf failed, $ts skipped"
+	[ "$tf" = 0 ]
+	exit $?
+}

@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unpack a Debian kernel and its headers into the cache, never installing
+# anything: the image (vmlinuz, config) to boot in QEMU, the headers to
+# build the helper module against. META is the metapackage that names the
+# current kernel of a flavour (linux-image-amd64, linux-image-686-pae...).
+#
+# usage: kernel.sh --meta META --cache DIR
+# prints shell assignments: KREL= VMLINUZ= KCONFIG= KDIR=
+set -eu
+. "$(dirname "$0")/apt-fetch.sh"
+
+die() {
+	echo "kernel: $*" >&2
+	exit 2
+}
+
+meta= cache=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--meta) meta=${2:-}; shift 2 ;;
+	--cache) cache=${2:-}; shift 2 ;;
+	*) die "unknown argument '$1'" ;;
+	esac
+done
+[ -n "$meta" ] && [ -n "$cache" ] || die "usage: kernel.sh --meta META --cache DIR"
+
+# The metapackage depends on exactly one versioned image package.
+depends_on() {
+	apt-cache depends "$1" 2>/dev/null |
+		sed -n "s/^ *Depends: \($2[^ ]*\).*/\1/p"
+}
+image=$(depends_on "$meta" linux-image-)
+if [ -z "$image" ] && [ "$(id -u)" = 0 ]; then
+	apt-get update -q > /dev/null 2>&1 || true
+	image=$(depends_on "$meta" linux-image-)
+fi
+[ -n "$image" ] || die "no kernel image behind $meta: run 'apt-get update' (is the architecture enabled with dpkg --add-architecture?)"
+image=$(echo "$image" | head -n 1)
+krel=${image#linux-image-}
+root=$cache/kernels/$krel
+kdir=$root/usr/src/linux-headers-$krel
+
+if [ ! -f "$root/.complete" ]; then
+	headers=linux-headers-$krel
+	pkgs="$image $headers $(depends_on "$headers" 'linux-\(headers\|kbuild\)-' | tr '\n' ' ')"
+	tmp=$cache/kernels/.tmp-$krel
+	rm -rf "$tmp"
+	mkdir -p "$tmp/root"
+	echo "kernel: fetching $krel ($pkgs)" >&2
+	# shellcheck disable=SC2086
+	apt_fetch "$tmp" $pkgs || die "could not download $pkgs"
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root" || die "could not unpack $deb"
+	done
+	# Guests boot without modules: only the kernel's own build info stays.
+	rm -rf "$tmp/root/lib/modules/$krel/kernel"
+	# The headers include their common part by absolute path.
+	sed -i "s|^include /usr/src/|include $root/usr/src/|" \
+		"$tmp/root/usr/src/linux-headers-$krel/Makefile"
+	rm -f "$tmp"/*.deb
+	rm -rf "$root"
+	mkdir -p "$cache/kernels"
+	mv "$tmp/root" "$root"
+	rm -rf "$tmp"
+	touch "$root/.complete"
+fi
+[ -f "$root/boot/vmlinuz-$krel" ] || die "$image has no /boot/vmlinuz-$krel"
+echo "KREL=$krel"
+echo "VMLINUZ=$root/boot/vmlinuz-$krel"
+echo "KCONFIG=$root/boot/config-$krel"
+echo "KDIR=$kdir"
