@@ -8,7 +8,7 @@
 # Exit: 0 nothing failed, 1 a test failed, 2 usage or setup error.
 set -u
 
-VAS_GROUPS="split canonical nullpage maps"
+VAS_GROUPS="split kernel_layout canonical nullpage maps"
 # Every sysctl a vas test may change: saved at start, restored at exit.
 VAS_SYSCTLS="vm.mmap_min_addr vm.legacy_va_layout kernel.randomize_va_space
 vm.overcommit_memory vm.overcommit_ratio"
@@ -121,6 +121,24 @@ for s in $VAS_SYSCTLS; do
 	[ -r "$f" ] && cat "$f" > "$state/saved.$s" 2>/dev/null
 done
 
+# The helper module: a test program unloads what it loaded, unless it was
+# killed; then the runner does, as it does for sysctls.
+kmod_loaded() {
+	[ -d /sys/module/vas_probe ]
+}
+kmod_was_loaded=0
+kmod_loaded && kmod_was_loaded=1
+
+unload_kmod() {
+	if [ "$kmod_was_loaded" = 0 ] && kmod_loaded; then
+		if rmmod vas_probe 2>/dev/null; then
+			echo "vas: unloaded vas_probe (a test left it loaded)" >&2
+		else
+			echo "vas: vas_probe is still loaded: rmmod vas_probe" >&2
+		fi
+	fi
+}
+
 restore_sysctls() {
 	for saved in "$state"/saved.* "$state"/sysctl.*; do
 		[ -f "$saved" ] || continue
@@ -182,6 +200,7 @@ cleanup() {
 	[ -n "$cur_pid" ] && kill_session "$cur_pid" KILL
 	[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
 	restore_sysctls
+	unload_kmod
 	rm -rf "$state"
 }
 trap 'cleanup' EXIT

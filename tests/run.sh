@@ -107,7 +107,7 @@ list_ok() {
 	VAS_BIN="$bin" "$top/run_tests.sh" --list > "$work/list" || return 1
 	[ -s "$work/list" ] || return 1
 	# Every line is a group.test id of a known group.
-	! grep -v -E '^(split|canonical|nullpage|maps)\.[a-z0-9_.]+$' "$work/list"
+	! grep -v -E '^(split|kernel_layout|canonical|nullpage|maps)\.[a-z0-9_.]+$' "$work/list"
 }
 check "runner.list_prints_group_test_ids" list_ok
 
@@ -189,6 +189,32 @@ intree_ok() {
 	done
 }
 check "intree.kselftest_run_tests_prints_ktap" intree_ok
+
+# ---- a guest: the default config, the module loaded, kernel_layout passing ----
+vm_ok() {
+	res=$work/results-vm
+	"$top/run_tests.sh" --vm --results "$res" || return 1
+	python3 - "$res/latest/x86_64" <<'EOF'
+import json, sys
+run = sys.argv[1]
+doc = json.load(open(run + "/results.json"))
+tests = doc["tests"]
+layout = [t for t in tests if t["group"] == "kernel_layout"]
+errors = []
+if doc["environment"].get("config") != "x86_64": errors.append("config %r" % doc["environment"].get("config"))
+if any(t["status"] not in ("pass", "skip") for t in tests): errors.append("failures")
+if not layout: errors.append("no kernel_layout tests ran")
+passed = [t for t in layout if t["status"] == "pass"]
+if len(passed) < len(layout) - 2:
+    errors.append("kernel_layout mostly skipped: %s" % sorted({t["reason"] for t in layout if t["status"] == "skip"}))
+if any("module" in t["reason"] for t in layout): errors.append("module unavailable in the guest")
+print("guest %s: kernel_layout %d/%d passed" % (doc["environment"].get("kernel"), len(passed), len(layout)))
+for e in errors: print(e)
+sys.exit(1 if errors else 0)
+EOF
+}
+check "vm.default_guest_loads_module_and_passes_kernel_layout" vm_ok
+tail -n 1 "$log"
 
 echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
