@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 
 #include "../kselftest_harness.h"
@@ -626,15 +627,22 @@ struct move_ctx {
 	char orig_str[64];
 };
 
-/* Common preconditions; returns a skip reason or NULL. */
-static const char *move_prepare(struct move_ctx *c)
+/*
+ * Common preconditions; returns a skip reason or NULL. A page size that
+ * sysconf and AT_PAGESZ disagree on is a failure, not a skip.
+ */
+static const char *move_prepare(struct __test_metadata *_metadata,
+				struct move_ctx *c)
 {
 	c->ps = vas_page_size();
+	ASSERT_NE((size_t)0, c->ps) TH_LOG("sysconf page size %ld, AT_PAGESZ %lu",
+					   sysconf(_SC_PAGESIZE),
+					   getauxval(AT_PAGESZ));
 	if (!vas_is_root())
 		return VAS_SKIP_ROOT;
 	if (!vas_has_cap(CAP_SYS_RAWIO))
 		return SKIP_RAWIO;
-	if (!c->ps || read_boundary(c->ps, &c->orig, &c->orig_boundary) ||
+	if (read_boundary(c->ps, &c->orig, &c->orig_boundary) ||
 	    vas_sysctl_read(MIN_ADDR_SYSCTL, c->orig_str, sizeof(c->orig_str)))
 		return SKIP_MIN_UNREADABLE;
 	return NULL;
@@ -721,7 +729,7 @@ static enum verdict move_and_probe(struct __test_metadata *_metadata,
 TEST(root_lowering_mmap_min_addr_moves_boundary_down)
 {
 	struct move_ctx c;
-	const char *why = move_prepare(&c);
+	const char *why = move_prepare(_metadata, &c);
 	struct probe_set *s;
 	uintptr_t lowered;
 	enum verdict v;
@@ -757,7 +765,7 @@ TEST(root_lowering_mmap_min_addr_moves_boundary_down)
 TEST(root_raising_mmap_min_addr_moves_boundary_up)
 {
 	struct move_ctx c;
-	const char *why = move_prepare(&c);
+	const char *why = move_prepare(_metadata, &c);
 	uintptr_t old[1];
 	enum verdict v;
 	bool refused;
