@@ -13,8 +13,10 @@ RUN_PKGS="gcc make libc6-dev xz-utils rsync"
 # QEMU boots the guests (TCG or KVM); cpio packs their initramfs; gcc-12
 # and libelf build the helper module against Debian's kernel headers.
 VM_PKGS="qemu-system-x86 cpio gzip gcc-12 libelf-dev"
-# busybox runs the runner as a board would; python3 parses results back.
-CHECK_PKGS="busybox python3"
+# busybox runs the runner as a board would; python3 parses results back;
+# the cross compilers prove the arm64, i386 and armhf builds.
+CHECK_PKGS="busybox python3 gcc-aarch64-linux-gnu gcc-i686-linux-gnu
+gcc-arm-linux-gnueabihf"
 
 case ${1:-run} in
 run) want=$RUN_PKGS ;;
@@ -39,7 +41,7 @@ for p in $want; do
 	missing="$missing $p"
 done
 if [ -z "$missing" ]; then
-	echo "deps: all present ($want)"
+	echo "deps: all present ($(echo $want))"
 	exit 0
 fi
 if [ "$(id -u)" != 0 ]; then

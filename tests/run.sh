@@ -171,6 +171,11 @@ for h in 6.1 6.12; do
 	check "build.harness_$h.no_warnings" "$make" -C "$top" build HARNESS="$h" \
 		BUILD="$work/build-$h" USERCFLAGS=-Werror
 done
+for cross in arm64:aarch64-linux-gnu- i386:i686-linux-gnu- arm:arm-linux-gnueabihf-; do
+	check "build.cross_${cross%%:*}.no_warnings" "$make" -C "$top" build \
+		ARCH="${cross%%:*}" CROSS_COMPILE="${cross#*:}" \
+		BUILD="$work/build-${cross%%:*}" USERCFLAGS=-Werror
+done
 # Leave the default harness linked for the developer's next build.
 "$make" -C "$top" harness > /dev/null 2>&1
 

@@ -180,8 +180,8 @@ TEST(page_size_agrees_with_getconf)
 	FILE *f = popen("getconf PAGESIZE", "r");
 	size_t ps = vas_page_size();
 
-	ASSERT_NE(NULL, f);
-	ASSERT_NE(NULL, fgets(out, sizeof(out), f));
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)(f));
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)(fgets(out, sizeof(out), f)));
 	pclose(f);
 	EXPECT_EQ(strtoul(out, NULL, 10), ps);
 	EXPECT_EQ(ps, 1UL << vas_page_shift());
@@ -197,7 +197,7 @@ TEST(va_bits_contain_the_stack)
 	ASSERT_LT(0, n);
 	ASSERT_LT(0, bits);
 	stack = vas_find_map(maps, n, "[stack]");
-	ASSERT_NE(NULL, stack);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)(stack));
 	if (bits < 64) {
 		/* The stack is below the top and in the upper half of the VA. */
 		EXPECT_LE((unsigned long long)stack->end, 1ULL << bits);
@@ -226,7 +226,7 @@ TEST(user_top_probe_bounds_real_mappings)
 	if (top) {
 		p = mmap((void *)top, ps, PROT_READ,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-		EXPECT_EQ(MAP_FAILED, p);
+		EXPECT_EQ((uintptr_t)MAP_FAILED, (uintptr_t)(p));
 	}
 }
 
@@ -236,7 +236,7 @@ TEST(fault_catcher_reports_address_and_code)
 	char *p = mmap(NULL, ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct vas_fault f;
 
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)(p));
 	f = vas_try_access((uintptr_t)p + 8, VAS_READ);
 	EXPECT_EQ(SIGSEGV, f.signo);
 	EXPECT_EQ(SEGV_ACCERR, f.code);

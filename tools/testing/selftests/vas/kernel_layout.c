@@ -956,7 +956,7 @@ TEST(walk_own_pages)
 		SKIP(return, "%s", why);
 	p = mmap(NULL, 5 * ps, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)(p));
 	madvise(p, 5 * ps, MADV_NOHUGEPAGE);
 	ASSERT_EQ(0, munmap(p + 4 * ps, ps));
 	p[0] = 1;				/* page 0: written */
@@ -1033,10 +1033,10 @@ TEST(walk_huge_page)
 	huge = pmd_size;
 	n = huge / ps;
 	e = calloc(n, sizeof(*e));
-	ASSERT_NE(NULL, e);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)(e));
 	p = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)(p));
 	a = (char *)vas_align_up((uintptr_t)p, huge);
 	madvise(a, huge, MADV_HUGEPAGE);
 	memset(a, 1, huge);
@@ -1081,14 +1081,14 @@ TEST(vma_and_mm_of_self)
 		SKIP(return, "%s", why);
 	p = mmap(NULL, 3 * ps, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)(p));
 
 	/* The VMA is the maps line holding p, whatever merged into it. */
 	ASSERT_EQ(0, vas_kmod_vma(k.fd, (uintptr_t)p + ps, &v));
 	n = vas_read_maps(0, &maps);
 	ASSERT_GT(n, 0);
 	vm = vas_map_of(maps, n, (uintptr_t)p);
-	ASSERT_NE(NULL, vm);
+	ASSERT_NE((uintptr_t)NULL, (uintptr_t)(vm));
 	EXPECT_EQ(vm->start, v.start);
 	EXPECT_EQ(vm->end, v.end);
 	free(maps);
@@ -1499,7 +1499,7 @@ TEST(bad_requests_root)
 	/* One mapped page, an unmapped one after it, a read-only one. */
 	map = mmap(NULL, 3 * k.page, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)(map));
 	ASSERT_EQ(0, munmap(map + k.page, k.page));
 	ro = map + 2 * k.page;
 	ASSERT_EQ(0, mprotect(ro, k.page, PROT_READ));
@@ -1585,7 +1585,7 @@ TEST(bad_requests_unprivileged)
 		SKIP(return, "%s", why);
 	map = mmap(NULL, k.page, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)(map));
 	u.fd = k.fd;
 	u.addr = (uintptr_t)map;
 	ret = vas_run_unprivileged(unpriv_checks, &u);
