@@ -385,47 +385,31 @@ static long vas_addrs(void __user *uarg)
 
 /* Present, user and no-exec as the hardware sees them. */
 #if defined(CONFIG_X86)
-#define VAS_ARCH_BITS	(VAS_PROBE_PTE_PRESENT | VAS_PROBE_PTE_USER | \
-			 (_PAGE_NX ? VAS_PROBE_PTE_NOEXEC : 0))
-static u32 vas_arch_bits(u64 val)
-{
-	u32 f = 0;
-
-	if (val & _PAGE_PRESENT)
-		f |= VAS_PROBE_PTE_PRESENT;
-	if (val & _PAGE_USER)
-		f |= VAS_PROBE_PTE_USER;
-	if (_PAGE_NX && (val & _PAGE_NX))
-		f |= VAS_PROBE_PTE_NOEXEC;
-	return f;
-}
+#define VAS_HW_PRESENT	_PAGE_PRESENT
+#define VAS_HW_USER	_PAGE_USER
+#define VAS_HW_NOEXEC	_PAGE_NX	/* 0 without PAE/NX */
 #elif defined(CONFIG_ARM64)
-#define VAS_ARCH_BITS	(VAS_PROBE_PTE_PRESENT | VAS_PROBE_PTE_USER | \
-			 VAS_PROBE_PTE_NOEXEC)
-static u32 vas_arch_bits(u64 val)
-{
-	u32 f = 0;
-
-	if (val & PTE_VALID)
-		f |= VAS_PROBE_PTE_PRESENT;
-	if (val & PTE_USER)
-		f |= VAS_PROBE_PTE_USER;
-	if (val & PTE_UXN)
-		f |= VAS_PROBE_PTE_NOEXEC;
-	return f;
-}
+#define VAS_HW_PRESENT	PTE_VALID
+#define VAS_HW_USER	PTE_USER
+#define VAS_HW_NOEXEC	PTE_UXN
 #elif defined(CONFIG_ARM)
+#define VAS_HW_PRESENT	L_PTE_VALID
+#define VAS_HW_USER	L_PTE_USER
+#define VAS_HW_NOEXEC	L_PTE_XN
+#endif
+
+#ifdef VAS_HW_PRESENT
 #define VAS_ARCH_BITS	(VAS_PROBE_PTE_PRESENT | VAS_PROBE_PTE_USER | \
-			 VAS_PROBE_PTE_NOEXEC)
+			 (VAS_HW_NOEXEC ? VAS_PROBE_PTE_NOEXEC : 0))
 static u32 vas_arch_bits(u64 val)
 {
 	u32 f = 0;
 
-	if (val & L_PTE_VALID)
+	if (val & VAS_HW_PRESENT)
 		f |= VAS_PROBE_PTE_PRESENT;
-	if (val & L_PTE_USER)
+	if (val & VAS_HW_USER)
 		f |= VAS_PROBE_PTE_USER;
-	if (val & L_PTE_XN)
+	if (VAS_HW_NOEXEC && (val & VAS_HW_NOEXEC))
 		f |= VAS_PROBE_PTE_NOEXEC;
 	return f;
 }
