@@ -799,10 +799,11 @@ TEST(mlock_of_hole_fails_enomem)
 
 /*
  * read() and write() check the user buffer with access_ok() against
- * TASK_SIZE_MAX before copying: EFAULT, and no fault in user space. A
- * byte waits in the pipe, so only the buffer can make read() fail.
+ * TASK_SIZE_MAX before copying: EFAULT, and no fault in user space. For
+ * read() a byte waits in the pipe, so only the buffer can make it fail.
  */
-TEST(read_into_hole_buffer_gives_efault)
+static void hole_buffer_gives_efault(struct __test_metadata *_metadata,
+				     bool reading)
 {
 	uintptr_t bufs[2];
 	const char *skip;
@@ -818,11 +819,16 @@ TEST(read_into_hole_buffer_gives_efault)
 	ASSERT_EQ(0, pipe(fds));
 
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(1, write(fds[1], "x", 1));
+		if (reading)
+			ASSERT_EQ(1, write(fds[1], "x", 1));
 		errno = 0;
-		ret = read(fds[0], (void *)bufs[i], 1);
+		if (reading)
+			ret = read(fds[0], (void *)bufs[i], 1);
+		else
+			ret = write(fds[1], (const void *)bufs[i], 1);
 		if (ret != -1 || errno != EFAULT)
-			TH_LOG("read into %#lx: ret %zd errno %d",
+			TH_LOG("%s %#lx: ret %zd errno %d",
+			       reading ? "read into" : "write from",
 			       (unsigned long)bufs[i], ret, errno);
 		EXPECT_EQ(-1, ret);
 		EXPECT_EQ(EFAULT, errno);
@@ -831,32 +837,14 @@ TEST(read_into_hole_buffer_gives_efault)
 	close(fds[1]);
 }
 
+TEST(read_into_hole_buffer_gives_efault)
+{
+	hole_buffer_gives_efault(_metadata, true);
+}
+
 TEST(write_from_hole_buffer_gives_efault)
 {
-	uintptr_t bufs[2];
-	const char *skip;
-	struct hole h;
-	ssize_t ret;
-	int fds[2], i;
-
-	skip = hole_get(_metadata, &h);
-	if (skip)
-		SKIP(return, "%s", skip);
-	bufs[0] = h.first;
-	bufs[1] = h.last;
-	ASSERT_EQ(0, pipe(fds));
-
-	for (i = 0; i < 2; i++) {
-		errno = 0;
-		ret = write(fds[1], (const void *)bufs[i], 1);
-		if (ret != -1 || errno != EFAULT)
-			TH_LOG("write from %#lx: ret %zd errno %d",
-			       (unsigned long)bufs[i], ret, errno);
-		EXPECT_EQ(-1, ret);
-		EXPECT_EQ(EFAULT, errno);
-	}
-	close(fds[0]);
-	close(fds[1]);
+	hole_buffer_gives_efault(_metadata, false);
 }
 
 #include "vas_main.h"
