@@ -300,4 +300,42 @@ TEST(guarded_sysctl_survives_sigkill)
 	EXPECT_EQ(before, after);
 }
 
+TEST(fault_counters_agree_and_count_touches)
+{
+	size_t ps = vas_page_size(), n = 64, i;
+	struct vas_faults a, b, s;
+	char *p = vas_map_anon_nothp(n * ps, PROT_READ | PROT_WRITE);
+
+	ASSERT_TRUE(p != NULL);
+	/* Warm up the readers' own stack and buffers first. */
+	ASSERT_EQ(0, vas_stat_faults(0, &s));
+	ASSERT_EQ(0, vas_faults(&a));
+	for (i = 0; i < n; i++)
+		p[i * ps] = 1;
+	ASSERT_EQ(0, vas_faults(&b));
+	/* One fault per page; nothing else in the loop can fault. */
+	EXPECT_EQ(n, b.minor - a.minor);
+	/* Read back to back, the two sources agree. */
+	ASSERT_EQ(0, vas_stat_faults(0, &s));
+	ASSERT_EQ(0, vas_faults(&b));
+	EXPECT_EQ(b.minor, s.minor);
+	EXPECT_EQ(b.major, s.major);
+	munmap(p, n * ps);
+}
+
+TEST(residency_and_pagemap_follow_touches)
+{
+	size_t ps = vas_page_size(), n = 16, i;
+	char *p = vas_map_anon_nothp(n * ps, PROT_READ | PROT_WRITE);
+
+	ASSERT_TRUE(p != NULL);
+	EXPECT_EQ(0L, vas_resident_pages(p, n * ps));
+	EXPECT_EQ(0L, vas_pagemap_count(p, n, VAS_PM_PRESENT));
+	for (i = 0; i < n; i += 2)
+		p[i * ps] = 1;
+	EXPECT_EQ((long)(n / 2), vas_resident_pages(p, n * ps));
+	EXPECT_EQ((long)(n / 2), vas_pagemap_count(p, n, VAS_PM_PRESENT));
+	munmap(p, n * ps);
+}
+
 TEST_HARNESS_MAIN

@@ -211,6 +211,42 @@ int vas_read_zoneinfo(struct vas_zone **zones);
 /* Read a whole small file into buf (NUL-terminated); length or -errno. */
 ssize_t vas_read_file(const char *path, char *buf, size_t len);
 
+/* ---- memory of a range, as user space sees it (vas_mem.c) ---- */
+
+struct vas_faults {
+	unsigned long minor, major;
+};
+
+/* This process's fault counters from getrusage(RUSAGE_SELF). */
+int vas_faults(struct vas_faults *f);
+/* The same counters from /proc/<pid>/stat (pid 0: self). */
+int vas_stat_faults(pid_t pid, struct vas_faults *f);
+
+/* Pages of [addr, addr + len) resident per mincore(2), or -errno. */
+long vas_resident_pages(const void *addr, size_t len);
+
+/* /proc/self/pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
+#define VAS_PM_PRESENT		(1ULL << 63)
+#define VAS_PM_SWAPPED		(1ULL << 62)
+#define VAS_PM_FILE_SHARED	(1ULL << 61)
+#define VAS_PM_EXCLUSIVE	(1ULL << 56)
+#define VAS_PM_SOFT_DIRTY	(1ULL << 55)
+#define VAS_PM_PFN_MASK		((1ULL << 55) - 1)	/* zero unless CAP_SYS_ADMIN */
+
+/* Read nr_pages pagemap entries from addr (page-aligned); 0 or -errno. */
+int vas_pagemap(const void *addr, size_t nr_pages, uint64_t *entries);
+/* How many of those entries have bit set, or -errno. */
+long vas_pagemap_count(const void *addr, size_t nr_pages, uint64_t bit);
+
+/*
+ * A private anonymous mapping with THP advised off (MADV_NOHUGEPAGE), so
+ * that each first touch faults exactly one page; NULL on failure.
+ */
+void *vas_map_anon_nothp(size_t len, int prot);
+
+/* setrlimit(RLIMIT_MEMLOCK) in bytes (RLIM_INFINITY allowed); 0 or -errno. */
+int vas_set_memlock(unsigned long soft, unsigned long hard);
+
 /* ---- sysctls (vas_sysctl.c) ---- */
 
 /* name in dotted ("vm.mmap_min_addr") or path form. */
