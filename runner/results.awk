@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Turn the runner's nested KTAP (ktap.log) into results: fmt=json gives
-# results.json, fmt=junit gives junit.xml, fmt=summary the closing line.
+# results.json, fmt=junit gives junit.xml, fmt=summary the closing line,
+# fmt=counts "group pass fail skip" lines.
+# A program may print structured facts (an entropy table, a node list) as
+# diagnostic lines "# vas-data: KIND key=value ...": they go to the "data"
+# array of results.json, with the group and the test that printed them.
 # timing: "GROUP NUM CENTISECONDS" per test and "GROUP prog CS" per
 # program; envfile: "key<TAB>value" lines. POSIX awk (busybox runs it).
 
@@ -62,6 +66,27 @@ function record(name, status, reason, num) {
 	seen++
 	pending = ""
 	diag = ""
+}
+
+# "KIND key=value ..." into one JSON object of the data array.
+function data_line(text,    n, w, i, eq, obj, v, t) {
+	n = split(text, w, " ")
+	if (n < 1)
+		return
+	t = pending
+	sub(/^global\./, "", t)
+	obj = "{\"group\": " json_str(group) ", \"test\": " json_str(t == "" ? "" : group "." t) ", \"kind\": " json_str(w[1])
+	for (i = 2; i <= n; i++) {
+		eq = index(w[i], "=")
+		if (!eq)
+			continue
+		v = substr(w[i], eq + 1)
+		if (v !~ /^-?[0-9]+(\.[0-9]+)?$/)
+			v = json_str(v)
+		obj = obj ", " json_str(substr(w[i], 1, eq - 1)) ": " v
+	}
+	n_data++
+	data[n_data] = obj "}"
 }
 
 # A result line of the nested (program's own) KTAP stream.
@@ -147,6 +172,7 @@ BEGIN {
 		env_v[n_env] = substr(l, t + 1)
 	}
 	n_rec = 0
+	n_data = 0
 	n_groups = 0
 	group = ""
 }
@@ -180,6 +206,8 @@ group != "" && /^# / {
 		plan = substr(line, 4) + 0
 	} else if (line ~ /^(not )?ok [0-9]+/) {
 		inner_result(line)
+	} else if (line ~ /^# vas-data: /) {
+		data_line(substr(line, 13))
 	} else if (pending != "" && line ~ /^# /) {
 		d = substr(line, 3)
 		if (d ~ /^ +(OK|FAIL) +/)
@@ -228,6 +256,10 @@ END {
 				printf ", \"log\": %s", json_str(r_log[i])
 			printf "}%s\n", i < n_rec ? "," : ""
 		}
+		print "  ],"
+		print "  \"data\": ["
+		for (i = 1; i <= n_data; i++)
+			printf "    %s%s\n", data[i], i < n_data ? "," : ""
 		print "  ]"
 		print "}"
 	} else if (fmt == "junit") {

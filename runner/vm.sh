@@ -10,6 +10,8 @@
 # A config is a file vm/<name>.conf of VM_* assignments (see vm/README.md).
 
 vm_cache=${VAS_CACHE:-$here/.cache}
+# Where guest builds go; separate ones let several runs go at once.
+vm_build=${VAS_VM_BUILD:-$here/build}
 vm_timeout=${VAS_VM_TIMEOUT:-900}
 vm_pid=
 tail_pid=
@@ -65,19 +67,20 @@ vm_prepare() {
 	vm_log "$cfg: fetching the kernel ($VM_KERNEL)"
 	eval "$(sh "$here/scripts/kernel.sh" --meta "$VM_KERNEL" --cache "$vm_cache")" ||
 		setup_error "$cfg: could not get the kernel $VM_KERNEL"
-	suite=$here/build/vm-$VM_BUILD_ARCH
+	suite=$vm_build/vm-$VM_BUILD_ARCH
 	vm_log "$cfg: building the suite for $VM_BUILD_ARCH (static)"
 	make -s -C "$here" build ARCH="$VM_BUILD_ARCH" CROSS_COMPILE="$VM_CROSS_COMPILE" \
-		BUILD="$suite" USERLDFLAGS=-static > "$run_dir/$cfg/build.log" 2>&1 ||
+		BUILD="$suite" USERLDFLAGS=-static VAS_GROUPS="$groups" \
+		> "$run_dir/$cfg/build.log" 2>&1 ||
 		setup_error "$cfg: building the suite failed: see $run_dir/$cfg/build.log"
-	kmod=$here/build/kmod/$KREL
+	kmod=$vm_build/kmod/$KREL
 	vm_log "$cfg: building vas_probe.ko against $KREL"
 	make -s -C "$here/kmod" KDIR="$KDIR" OUT="$kmod" ARCH="$VM_KMOD_ARCH" \
 		CROSS_COMPILE="$VM_CROSS_COMPILE" >> "$run_dir/$cfg/build.log" 2>&1 ||
 		setup_error "$cfg: building the module failed: see $run_dir/$cfg/build.log"
 
 	bb=$(vm_busybox)
-	root=$here/build/vm-initramfs/$cfg
+	root=$vm_build/vm-initramfs/$cfg
 	rm -rf "$root"
 	mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/proc" "$root/sys" \
 		"$root/dev" "$root/tmp" "$root/boot" "$root/vas/bin" "$root/vas/runner"
@@ -92,13 +95,17 @@ vm_prepare() {
 	cp "$here/run_tests.sh" "$root/vas/"
 	cp "$here/runner/results.awk" "$root/vas/runner/"
 	for g in $groups vas_env; do
-		cp "$suite/$g" "$root/vas/bin/" || setup_error "$cfg: $suite/$g was not built"
+		[ -x "$suite/$g" ] || setup_error "$cfg: $suite/$g was not built"
+	done
+	# Every program built, helpers (probes) included.
+	for f in "$suite"/*; do
+		[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$root/vas/bin/"
 	done
 	cp "$here/tools/testing/selftests/vas/settings" "$root/vas/bin/"
 	cp "$kmod/vas_probe.ko" "$root/vas/bin/"
 	# The tests read the kernel's config where Debian keeps it.
 	cp "$KCONFIG" "$root/boot/config-$KREL"
-	initrd=$here/build/vm-initramfs/$cfg.cpio.gz
+	initrd=$vm_build/vm-initramfs/$cfg.cpio.gz
 	(cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$initrd" ||
 		setup_error "$cfg: could not pack the initramfs"
 }

@@ -51,6 +51,12 @@ def check_one(awk, log, problems, envfile, timing):
         problems.append("%s: json records differ\n  want %s\n  got  %s" % (name, want, got))
     if doc["environment"].get("kernel") != "6.0-test" or doc["environment"].get("note") != 'a "quoted" \\ value':
         problems.append("%s: environment not carried: %s" % (name, doc["environment"]))
+    data = doc.get("data")
+    want_data = [{"group": "canonical", "test": "canonical.hole_start_faults", "kind": "entropy",
+                  "mode": 2, "region": "mmap", "observed_bits": 27.5, "expected_bits": 27,
+                  "source": "vm.mmap_rnd_bits"}] if "6.12" in log else []
+    if data != want_data:
+        problems.append("%s: data %s, want %s" % (name, data, want_data))
     for t in doc["tests"]:
         if t["name"] == "split.top_matches_rule" and t["duration"] != 1.25:
             problems.append("%s: duration %s, want 1.25" % (name, t["duration"]))
