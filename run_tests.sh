@@ -8,10 +8,12 @@
 # Exit: 0 nothing failed, 1 a test failed, 2 usage or setup error.
 set -u
 
-VAS_GROUPS="split kernel_layout canonical nullpage maps"
+VAS_GROUPS="split kernel_layout canonical nullpage maps aslr kaslr paging mlock
+madvise mremap uring"
+VAS_GROUPS=$(echo $VAS_GROUPS)
 # Every sysctl a vas test may change: saved at start, restored at exit.
 VAS_SYSCTLS="vm.mmap_min_addr vm.legacy_va_layout kernel.randomize_va_space
-vm.overcommit_memory vm.overcommit_ratio"
+vm.overcommit_memory vm.overcommit_ratio vm.overcommit_kbytes"
 
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${VAS_BIN:-$here/build/native}
@@ -116,7 +118,8 @@ sysctl_file() {
 	echo "/proc/sys/$(echo "$1" | tr . /)"
 }
 
-for s in $VAS_SYSCTLS; do
+# (A --vm run changes nothing here: its tests run in the guests.)
+[ -n "$vm" ] || for s in $VAS_SYSCTLS; do
 	f=$(sysctl_file "$s")
 	[ -r "$f" ] && cat "$f" > "$state/saved.$s" 2>/dev/null
 done
@@ -137,6 +140,33 @@ unload_kmod() {
 			echo "vas: vas_probe is still loaded: rmmod vas_probe" >&2
 		fi
 	fi
+}
+
+# Memory cgroups a killed test left: its guard records each one as
+# cgroup.NAME holding the path; empty the group, then remove it and the
+# vas parent when that is empty too.
+remove_cgroups() {
+	for rec in "$state"/cgroup.*; do
+		[ -f "$rec" ] || continue
+		cg=$(cat "$rec")
+		if [ -d "$cg" ]; then
+			for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do
+				kill -KILL "$p" 2>/dev/null
+			done
+			i=0
+			while ! rmdir "$cg" 2>/dev/null && [ "$i" -lt 50 ]; do
+				sleep 0.1 2>/dev/null || sleep 1
+				i=$((i + 1))
+			done
+			if [ -d "$cg" ]; then
+				echo "vas: could not remove the cgroup $cg a test left: rmdir it by hand" >&2
+			else
+				echo "vas: removed the cgroup $cg a test left" >&2
+				rmdir "${cg%/*}" 2>/dev/null
+			fi
+		fi
+		rm -f "$rec"
+	done
 }
 
 restore_sysctls() {
@@ -161,7 +191,7 @@ restore_sysctls() {
 # The pid of each process in the session sid, from /proc (no pkill needed).
 session_pids() {
 	for st in /proc/[0-9]*/stat; do
-		read -r line < "$st" 2>/dev/null || continue
+		{ read -r line < "$st"; } 2>/dev/null || continue
 		rest=${line##*) }
 		# shellcheck disable=SC2086
 		set -- $rest
@@ -200,8 +230,11 @@ cleanup() {
 	[ -n "$cur_pid" ] && kill_session "$cur_pid" KILL
 	[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
 	restore_sysctls
+	remove_cgroups
 	unload_kmod
-	rm -rf "$state"
+	rm -f "$state/fifo"
+	# A guest hands its timing and environment to the host runner.
+	[ -n "${VAS_KEEP_STATE:-}" ] || rm -rf "$state"
 }
 trap 'cleanup' EXIT
 trap 'echo "vas: interrupted" >&2; exit 130' INT TERM HUP

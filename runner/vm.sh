@@ -61,6 +61,24 @@ vm_busybox() {
 	echo "$bb"
 }
 
+# A dynamic program (the ASLR probe) brings its loader and libraries,
+# taken from the compiler's own sysroot for the guest's architecture.
+vm_copy_libs() {
+	for f in "$1"/vas/bin/*; do
+		interp=$(readelf -l "$f" 2> /dev/null |
+			sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+		[ -n "$interp" ] || continue
+		for lib in "$interp" $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			name=${lib##*/}
+			src=$("${VM_CROSS_COMPILE}gcc" -print-file-name="$name")
+			[ -f "$src" ] || setup_error "$cfg: no $name for ${f##*/} in the ${VM_CROSS_COMPILE:-native} toolchain"
+			mkdir -p "$1${interp%/*}" "$1/lib"
+			cp -L "$src" "$1/lib/$name"
+			[ "$lib" = "$interp" ] && cp -L "$src" "$1$interp"
+		done
+	done
+}
+
 # Build what the guest runs: the suite (static), the module, the initramfs.
 vm_prepare() {
 	cfg=$1
@@ -101,6 +119,7 @@ vm_prepare() {
 	for f in "$suite"/*; do
 		[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$root/vas/bin/"
 	done
+	vm_copy_libs "$root"
 	cp "$here/tools/testing/selftests/vas/settings" "$root/vas/bin/"
 	cp "$kmod/vas_probe.ko" "$root/vas/bin/"
 	# The tests read the kernel's config where Debian keeps it.
@@ -216,11 +235,77 @@ vm_run_one() {
 		fi
 		vm_collect "$run_dir/$cfg"
 		vm_log "$cfg: boot and suite took $(( ($(uptime_cs) - start) / 100 )) s"
-		[ -s "$run_dir/$cfg/ktap.log" ] && [ -s "$run_dir/$cfg/results.json" ] || {
+		if [ ! -s "$run_dir/$cfg/ktap.log" ]; then
 			vm_log "$cfg: ERROR: the guest printed no results (console: $run_dir/$cfg/console.log)"
 			exit 3
-		}
+		fi
+		case " $groups " in
+		*" kaslr "*) vm_second_boot "$cfg" "$accel" ;;
+		esac
+		vm_convert "$run_dir/$cfg"
 	)
+}
+
+# results.json and junit.xml from what the guest printed, as on a host.
+vm_convert() {
+	for fmt in json junit; do
+		out=$1/results.json
+		[ "$fmt" = junit ] && out=$1/junit.xml
+		awk -v fmt="$fmt" -v timing="$1/timing" -v envfile="$1/env" \
+			-f "$awkdir/results.awk" "$1/ktap.log" > "$out.tmp" &&
+			mv "$out.tmp" "$out" || setup_error "could not convert $1/ktap.log"
+	done
+	rm -f "$1/timing" "$1/env"
+}
+
+# The kernel's randomized bases (the kaslr group's "vas-data: kaslr" line).
+vm_kaslr_bases() {
+	sed -n 's/^# # vas-data: kaslr //p' "$1" | head -n 1
+}
+
+# KASLR across boots: boot the config again for the kaslr group only and
+# compare the bases. With KASLR on, at least one base must move (all of
+# them staying put by chance has a probability far below 2^-20); with
+# nokaslr every base must stay. The verdict joins the kaslr group.
+vm_second_boot() {
+	cfg=$1 dir=$run_dir/$1
+	mkdir -p "$dir/boot2"
+	vm_log "$cfg: second boot, to compare the kernel's randomized bases"
+	if ! vm_boot "$dir/boot2/console.log" "$vm_timeout" "$2" \
+		"vas.config=$cfg vas.groups=kaslr vas.samples=$samples"; then
+		vm_log "$cfg: ERROR: the second boot did not finish"
+	fi
+	vm_collect "$dir/boot2"
+	one=$(vm_kaslr_bases "$dir/ktap.log")
+	two=$(vm_kaslr_bases "$dir/boot2/ktap.log" 2> /dev/null)
+	case " $VM_APPEND " in
+	*" nokaslr "*) want=same ;;
+	*) want=differ ;;
+	esac
+	if [ -z "$one" ] || [ -z "$two" ]; then
+		verdict="not ok" why="# no kaslr bases reported by boot $([ -z "$one" ] && echo 1 || echo 2)"
+	elif [ "$want" = same ] && [ "$one" = "$two" ]; then
+		verdict=ok why=
+	elif [ "$want" = differ ] && [ "$one" != "$two" ]; then
+		verdict=ok why=
+	else
+		verdict="not ok" why="# expected the bases to $want between boots"
+	fi
+	name=bases_${want}_between_boots
+	# A second kaslr block: the runner's own test, in the kaslr group.
+	{
+		echo "# selftests: vas: kaslr"
+		echo "# TAP version 13"
+		echo "# 1..1"
+		echo "# #  RUN           global.$name ..."
+		echo "# # boot 1: $one"
+		echo "# # boot 2: $two"
+		[ -n "$why" ] && echo "# $why"
+		echo "# $verdict 1 global.$name"
+		echo "$verdict $(($(grep -c '^\(not \)\?ok [0-9]* selftests: vas: ' "$dir/ktap.log") + 1)) selftests: vas: kaslr"
+	} >> "$dir/ktap.log"
+	n=$(grep -c '^\(not \)\?ok [0-9]* selftests: vas: ' "$dir/ktap.log")
+	sed -i "0,/^1\.\.[0-9]*\$/s//1..$n/" "$dir/ktap.log"
 }
 
 # Per group "pass fail skip" of a config, from its KTAP.

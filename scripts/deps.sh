@@ -7,15 +7,16 @@
 # usage: deps.sh [run|check]   (check adds what the project's own tests use)
 set -eu
 
-# gcc/make/libc build the tests; xz-utils, apt and dpkg unpack the kernel
-# harness; rsync is used by the kselftest install rules.
-RUN_PKGS="gcc make libc6-dev xz-utils rsync"
+# gcc/make/libc build the tests (liburing for the uring group); xz-utils,
+# apt and dpkg unpack the kernel harness; rsync is used by the kselftest
+# install rules.
+RUN_PKGS="gcc make libc6-dev liburing-dev xz-utils rsync"
 # QEMU boots the guests (TCG or KVM); cpio packs their initramfs; gcc-12
 # and libelf build the helper module against Debian's kernel headers.
 VM_PKGS="qemu-system-x86 cpio gzip gcc-12 libelf-dev"
 # busybox runs the runner as a board would; python3 parses results back;
 # the cross compilers prove the arm64, i386 and armhf builds.
-CHECK_PKGS="busybox python3 gcc-aarch64-linux-gnu gcc-i686-linux-gnu
+CHECK_PKGS="busybox python3 procps gcc-aarch64-linux-gnu gcc-i686-linux-gnu
 gcc-arm-linux-gnueabihf"
 
 case ${1:-run} in

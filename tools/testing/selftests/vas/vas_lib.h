@@ -210,6 +210,11 @@ int vas_read_zoneinfo(struct vas_zone **zones);
 
 /* Read a whole small file into buf (NUL-terminated); length or -errno. */
 ssize_t vas_read_file(const char *path, char *buf, size_t len);
+/* Write val to a (sysfs, procfs, cgroupfs) file in one write; 0 or -errno. */
+int vas_write_file(const char *path, const char *val);
+
+/* A /proc/vmstat counter ("name value" lines); 0, or -ENOENT when absent. */
+int vas_vmstat_value(const char *name, unsigned long long *val);
 
 /* ---- memory of a range, as user space sees it (vas_mem.c) ---- */
 
@@ -224,6 +229,22 @@ int vas_stat_faults(pid_t pid, struct vas_faults *f);
 
 /* Pages of [addr, addr + len) resident per mincore(2), or -errno. */
 long vas_resident_pages(const void *addr, size_t len);
+
+/*
+ * Fill len bytes at p with a pattern of seed, as if p were offset base of
+ * a larger filled region; vas_matching() counts how many bytes from p on
+ * still hold it (len when all do). The pattern has no page period, so
+ * data moved to the wrong page or offset shows.
+ */
+void vas_fill(void *p, size_t len, unsigned int seed, size_t base);
+size_t vas_matching(const void *p, size_t len, unsigned int seed,
+		    size_t base);
+
+/*
+ * Pages of [addr, addr + nr_pages pages) that lie in some VMA. It
+ * allocates nothing, so it cannot itself map into a range just vacated.
+ */
+size_t vas_mapped_pages(const void *addr, size_t nr_pages);
 
 /* /proc/self/pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
 #define VAS_PM_PRESENT		(1ULL << 63)

@@ -110,6 +110,45 @@ long vas_pagemap_count(const void *addr, size_t nr_pages, uint64_t bit)
 	return count;
 }
 
+/* Not periodic at page or power-of-two strides: a moved page shows. */
+static unsigned char pattern(unsigned int seed, size_t off)
+{
+	return (unsigned char)(seed * 37 + off + off / 251);
+}
+
+void vas_fill(void *p, size_t len, unsigned int seed, size_t base)
+{
+	unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		c[i] = pattern(seed, base + i);
+}
+
+size_t vas_matching(const void *p, size_t len, unsigned int seed,
+		    size_t base)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (c[i] != pattern(seed, base + i))
+			break;
+	return i;
+}
+
+size_t vas_mapped_pages(const void *addr, size_t nr_pages)
+{
+	size_t ps = vas_page_size(), i, count = 0;
+	unsigned char v;
+
+	/* mincore() fails with ENOMEM on a page outside every VMA. */
+	for (i = 0; i < nr_pages; i++)
+		if (!mincore((char *)addr + i * ps, ps, &v))
+			count++;
+	return count;
+}
+
 void *vas_map_anon_nothp(size_t len, int prot)
 {
 	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -240,6 +240,46 @@ int vas_proc_value(const char *path, const char *key,
 	return ret;
 }
 
+int vas_vmstat_value(const char *name, unsigned long long *val)
+{
+	char line[128], key[64];
+	unsigned long long v;
+	FILE *f = fopen("/proc/vmstat", "re");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %llu", key, &v) == 2 &&
+		    !strcmp(key, name)) {
+			*val = v;
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+int vas_write_file(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t done;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	done = write(fd, val, len);
+	if (done < 0) {
+		done = -errno;
+		close(fd);
+		return (int)done;
+	}
+	if (close(fd))
+		return -errno;
+	return (size_t)done == len ? 0 : -EIO;
+}
+
 /* Route one smaps "Key: N kB" line to its field. */
 static void smaps_field(struct vas_smaps *e, const char *key,
 			unsigned long long v)

@@ -75,23 +75,9 @@ int vas_sysctl_read_ul(const char *name, unsigned long *val)
 int vas_sysctl_write(const char *name, const char *val)
 {
 	char path[256];
-	size_t len = strlen(val);
-	ssize_t done;
-	int fd;
 
 	sysctl_path(name, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	done = write(fd, val, len);
-	if (done < 0) {
-		done = -errno;
-		close(fd);
-		return (int)done;
-	}
-	if (close(fd))
-		return -errno;
-	return (size_t)done == len ? 0 : -EIO;
+	return vas_write_file(path, val);
 }
 
 /* The runner's record of the value to restore, one file per sysctl. */
