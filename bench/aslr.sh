@@ -33,9 +33,9 @@ for n in "$@"; do
 	t1=$(now_ms)
 	ms=$((t1 - t0))
 	# Modes whose samples were taken: each execs the probe n times.
-	modes=$(grep -c '^ok [0-9]* aslr\.[a-z_0-9]*\.at_random_bytes_differ' "$out")
+	modes=$(grep -c '^ok [0-9]* sampled\.[a-z_0-9]*\.at_random_bytes_differ' "$out")
 	execs=$((modes * n))
-	pass=$(grep -c '^ok [0-9]* aslr\.' "$out")
+	pass=$(grep -c '^ok [0-9]* sampled\.' "$out")
 	fail=$(grep -c '^not ok' "$out")
 	skip=$(grep -c '^ok [0-9]* # SKIP' "$out")
 	if [ "$execs" -gt 0 ]; then
