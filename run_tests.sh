@@ -9,7 +9,7 @@
 set -u
 
 VAS_GROUPS="split kernel_layout canonical nullpage maps aslr kaslr paging mlock
-madvise mremap uring"
+madvise mremap uring numa oom"
 VAS_GROUPS=$(echo $VAS_GROUPS)
 # Every sysctl a vas test may change: saved at start, restored at exit.
 VAS_SYSCTLS="vm.mmap_min_addr vm.legacy_va_layout kernel.randomize_va_space
@@ -48,7 +48,7 @@ setup_error() {
 }
 
 # ---- arguments ----
-list=0 vm= results=$here/results samples=256 groups=
+list=0 vm='' results=$here/results samples=256 groups=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list=1 ;;
@@ -291,7 +291,7 @@ run_prog() {
 	# Children left behind by a test (not the sysctl restorers, which
 	# live in their own sessions) go with the program.
 	kill_session "$cur_pid" KILL
-	cur_pid= watchdog=
+	cur_pid='' watchdog=''
 	echo "$g prog $(($(uptime_cs) - start))" >> "$timing"
 	if [ -e "$state/timedout" ]; then
 		emit "not ok $num selftests: vas: $g # TIMEOUT $t seconds"

@@ -7,10 +7,11 @@
 # usage: deps.sh [run|check]   (check adds what the project's own tests use)
 set -eu
 
-# gcc/make/libc build the tests (liburing for the uring group); xz-utils,
+# gcc/make/libc build the tests (liburing and libnuma for the uring and
+# numa groups); xz-utils,
 # apt and dpkg unpack the kernel harness; rsync is used by the kselftest
 # install rules.
-RUN_PKGS="gcc make libc6-dev liburing-dev xz-utils rsync"
+RUN_PKGS="gcc make libc6-dev liburing-dev libnuma-dev xz-utils rsync"
 # QEMU boots the guests (TCG or KVM); cpio packs their initramfs; gcc-12
 # and libelf build the helper module against Debian's kernel headers.
 VM_PKGS="qemu-system-x86 cpio gzip gcc-12 libelf-dev"

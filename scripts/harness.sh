@@ -33,7 +33,7 @@ die() {
 	exit 2
 }
 
-ksrc= debian= cache= link=
+ksrc='' debian='' cache='' link=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--ksrc) ksrc=${2:-}; shift 2 ;;
@@ -65,7 +65,7 @@ else
 		deb=$(ls "$tmp"/"$pkg"_*.deb)
 		mkdir -p "$tmp/tree"
 		# The tarball is xz-compressed as a whole: one pass, only FILES kept.
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2046 # one word per member, no spaces in them
 		dpkg-deb --fsys-tarfile "$deb" |
 			tar -xO "./usr/src/$pkg.tar.xz" | xz -dc |
 			tar -x -C "$tmp/tree" --strip-components=1 \

@@ -16,7 +16,7 @@ die() {
 	exit 2
 }
 
-meta= cache=
+meta='' cache=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--meta) meta=${2:-}; shift 2 ;;

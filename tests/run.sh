@@ -52,7 +52,7 @@ expect_exit() {
 unit=$work/lib_test
 vas=$top/tools/testing/selftests/vas
 # The library: every vas_*.c but the vas_env program.
-lib_srcs=$(cd "$vas" && ls vas_*.c | grep -v '^vas_env\.c$')
+lib_srcs=$(cd "$vas" && for f in vas_*.c; do [ "$f" = vas_env.c ] || echo "$f"; done)
 # shellcheck disable=SC2086
 if (cd "$vas" && cc -Wall -Wextra -Wno-unused-parameter -Werror -O2 -g -D_GNU_SOURCE= \
 	-I"$top/tools/testing/selftests" -I"$vas" -I"$top/kmod" -o "$unit" \
@@ -83,7 +83,7 @@ for sh in sh busybox; do
 		command -v busybox > /dev/null || { skip "runner.busybox" "busybox missing"; continue; }
 		runsh="busybox sh"
 	else
-		runsh=sh
+		runsh="sh"
 	fi
 	# shellcheck disable=SC2086
 	expect_exit "runner.$sh.unknown_group_exits_2" 2 "$groups_msg" $runsh "$top/run_tests.sh" bogus
@@ -223,6 +223,63 @@ print("%s: %s -> %s while %s ran; back to %s after SIGKILL" % (name, before, now
 EOF
 }
 
+# killed_group_leaves_nothing PROG: SIGKILL PROG's session as soon as it
+# has created a memory cgroup (its guard records each in VAS_STATE_DIR);
+# within 5 s the cgroup must be gone, no process of the session left, and
+# no sysctl the suite may touch changed.
+killed_group_leaves_nothing() {
+	state=$work/kill-state-$1
+	rm -rf "$state"
+	mkdir -p "$state"
+	python3 - "$bin" "$1" "$state" "$(awk '/^VAS_SYSCTLS="/ { f = 1 } f { print } f && /"$/ { exit }' \
+		"$top/run_tests.sh" | sed 's/VAS_SYSCTLS=//' | tr -d '"')" <<'EOF'
+import glob, os, signal, subprocess, sys, time
+bindir, prog, state, sysctls = sys.argv[1:5]
+names = sysctls.split()
+snap = lambda: {n: open("/proc/sys/" + n.replace(".", "/")).read() for n in names
+                if os.path.exists("/proc/sys/" + n.replace(".", "/"))}
+before = snap()
+env = dict(os.environ, VAS_STATE_DIR=state)
+child = subprocess.Popen(["./" + prog], cwd=bindir, start_new_session=True, env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def session(sid):
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if int(open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[3]) == sid:
+                pids.append(int(pid))
+        except (OSError, ValueError, IndexError):
+            pass
+    return pids
+deadline = time.time() + 60
+while not glob.glob(state + "/cgroup.*"):
+    if child.poll() is not None or time.time() > deadline:
+        for p in session(child.pid): os.kill(p, signal.SIGKILL)
+        print("%s made no cgroup before it ended" % prog)
+        sys.exit(1)
+    time.sleep(0.001)
+time.sleep(0.05)
+groups = [open(f).read().strip() for f in glob.glob(state + "/cgroup.*")]
+for p in session(child.pid): os.kill(p, signal.SIGKILL)
+child.wait()
+deadline = time.time() + 5
+while True:
+    left = [g for g in groups if os.path.isdir(g)]
+    procs = session(child.pid)
+    if not left and not procs:
+        break
+    if time.time() > deadline:
+        print("left behind: cgroups %s, processes %s" % (left, procs))
+        sys.exit(1)
+    time.sleep(0.05)
+changed = {n: (before[n], v) for n, v in snap().items() if before.get(n) != v}
+if changed:
+    print("sysctls changed: %s" % changed)
+    sys.exit(1)
+print("%s killed holding %s: cgroup removed, no process left, sysctls unchanged" % (prog, groups))
+EOF
+}
+
 if [ "$(id -u)" = 0 ] && [ -w /proc/sys/kernel/randomize_va_space ]; then
 	check "kill.aslr_restores_randomize_va_space" \
 		killed_group_restores aslr kernel.randomize_va_space 0
@@ -230,9 +287,13 @@ if [ "$(id -u)" = 0 ] && [ -w /proc/sys/kernel/randomize_va_space ]; then
 	check "kill.paging_restores_overcommit_memory" \
 		killed_group_restores paging vm.overcommit_memory
 	tail -n 1 "$log"
+	check "kill.oom_leaves_no_cgroup_process_or_sysctl" \
+		killed_group_leaves_nothing oom
+	tail -n 1 "$log"
 else
 	skip "kill.aslr_restores_randomize_va_space" "needs root"
 	skip "kill.paging_restores_overcommit_memory" "needs root"
+	skip "kill.oom_leaves_no_cgroup_process_or_sysctl" "needs root"
 fi
 
 # ---- build against both harnesses, warnings are errors ----
@@ -240,10 +301,11 @@ for h in 6.1 6.12; do
 	check "build.harness_$h.no_warnings" "$make" -C "$top" build HARNESS="$h" \
 		BUILD="$work/build-$h" USERCFLAGS=-Werror
 done
-# The uring group needs the target's liburing, which these builds lack.
-cross_groups=$("$top/run_tests.sh" --help | sed -n 's/^groups: //p' | sed 's/ uring//')
+# The uring and numa groups need the target's liburing and libnuma, which
+# these builds lack.
+cross_groups=$("$top/run_tests.sh" --help | sed -n 's/^groups: //p' | sed 's/ uring//; s/ numa//')
 for cross in arm64:aarch64-linux-gnu- i386:i686-linux-gnu- arm:arm-linux-gnueabihf-; do
-	check "build.cross_${cross%%:*}_without_uring.no_warnings" "$make" -C "$top" build \
+	check "build.cross_${cross%%:*}_without_uring_numa.no_warnings" "$make" -C "$top" build \
 		ARCH="${cross%%:*}" CROSS_COMPILE="${cross#*:}" VAS_GROUPS="$cross_groups" \
 		BUILD="$work/build-${cross%%:*}" USERCFLAGS=-Werror
 done
