@@ -53,6 +53,9 @@ if [ -n "$ksrc" ]; then
 else
 	[ -n "$debian" ] && [ -n "$cache" ] ||
 		die "give --ksrc DIR, or --debian VERSION with --cache DIR"
+	# The links must hold from anywhere: an absolute cache path.
+	mkdir -p "$cache" && cache=$(cd "$cache" && pwd) ||
+		die "cannot create the cache folder $cache"
 	tree=$cache/linux-source-$debian
 	if [ ! -f "$tree/.complete" ]; then
 		pkg=linux-source-$debian
