@@ -9,7 +9,7 @@
 set -u
 
 VAS_GROUPS="split kernel_layout canonical nullpage maps aslr kaslr paging mlock
-madvise mremap uring"
+madvise mremap uring numa oom"
 VAS_GROUPS=$(echo $VAS_GROUPS)
 # Every sysctl a vas test may change: saved at start, restored at exit.
 VAS_SYSCTLS="vm.mmap_min_addr vm.legacy_va_layout kernel.randomize_va_space

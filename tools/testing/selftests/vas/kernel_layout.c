@@ -1234,17 +1234,7 @@ static const char *const kmsg_bad[] = {
 };
 
 /* /dev/kmsg positioned at its end, or -errno. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/* The number of bad records logged since kmsg_open(); each is shown. */
+/* The number of bad records logged since vas_kmsg_open(); each is shown. */
 static int kmsg_count_bad(struct __test_metadata *_metadata, int fd)
 {
 	static char rec[8192];
@@ -1489,7 +1479,7 @@ TEST(bad_requests_root)
 	int kmsg;
 	struct kl k;
 
-	kmsg = kmsg_open();
+	kmsg = vas_kmsg_open();
 	why = kl_get(_metadata, &k);
 	if (why)
 		SKIP(return, "%s", why);
@@ -1579,7 +1569,7 @@ TEST(bad_requests_unprivileged)
 	int kmsg, ret;
 	struct kl k;
 
-	kmsg = kmsg_open();
+	kmsg = vas_kmsg_open();
 	why = kl_get(_metadata, &k);
 	if (why)
 		SKIP(return, "%s", why);

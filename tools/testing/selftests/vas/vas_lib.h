@@ -168,9 +168,10 @@ const struct vas_map *vas_map_of(const struct vas_map *maps, int n,
 				 uintptr_t addr);
 
 /*
- * Parse "Key:   value [kB]" lines (status, smaps, meminfo, node meminfo
- * after its "Node N " prefix). *key gets the key, *val the number in the
- * file's unit (kB stays kB). Returns 0, or -EINVAL when not such a line.
+ * Parse "Key:   value [kB]" lines (status, smaps, meminfo; a node's
+ * meminfo line once the caller has skipped its "Node N " prefix). *key
+ * gets the key, *val the number in the file's unit (kB stays kB).
+ * Returns 0, or -EINVAL when not such a line.
  */
 int vas_parse_kv_line(const char *line, char *key, size_t keylen,
 		      unsigned long long *val);
@@ -212,6 +213,12 @@ int vas_read_zoneinfo(struct vas_zone **zones);
 ssize_t vas_read_file(const char *path, char *buf, size_t len);
 /* Write val to a (sysfs, procfs, cgroupfs) file in one write; 0 or -errno. */
 int vas_write_file(const char *path, const char *val);
+
+/*
+ * /dev/kmsg (non-blocking) positioned at its end, so that reads return
+ * the records logged since; -errno (EPERM unprivileged with dmesg_restrict).
+ */
+int vas_kmsg_open(void);
 
 /* A /proc/vmstat counter ("name value" lines); 0, or -ENOENT when absent. */
 int vas_vmstat_value(const char *name, unsigned long long *val);

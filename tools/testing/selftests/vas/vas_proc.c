@@ -240,6 +240,20 @@ int vas_proc_value(const char *path, const char *key,
 	return ret;
 }
 
+int vas_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	/* Only what is logged from now on: the records a test caused. */
+	if (lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
 int vas_vmstat_value(const char *name, unsigned long long *val)
 {
 	char line[128], key[64];
