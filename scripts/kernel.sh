@@ -4,7 +4,10 @@
 # Unpack a Debian kernel and its headers into the cache, never installing
 # anything: the image (vmlinuz, config) to boot in QEMU, the headers to
 # build the helper module against. META is the metapackage that names the
-# current kernel of a flavour (linux-image-amd64, linux-image-686-pae...).
+# current kernel of a flavour (linux-image-amd64, linux-image-686-pae...),
+# or, for kernels Debian ships without one (6.12 on bookworm), a pattern
+# of image packages whose newest version is taken
+# (linux-image-6.12.*+deb12-amd64).
 #
 # usage: kernel.sh --meta META --cache DIR
 # prints shell assignments: KREL= VMLINUZ= KCONFIG= KDIR=
@@ -31,10 +34,22 @@ depends_on() {
 	apt-cache depends "$1" 2>/dev/null |
 		sed -n "s/^ *Depends: \($2[^ ]*\).*/\1/p"
 }
-image=$(depends_on "$meta" linux-image-)
+resolve() {
+	case $meta in
+	*\**)
+		prefix=${meta%%\**}
+		apt-cache pkgnames "$prefix" 2>/dev/null |
+			while read -r p; do
+				# shellcheck disable=SC2254 # the pattern is the point
+				case $p in $meta) echo "$p" ;; esac
+			done | sort -V | tail -n 1 ;;
+	*) depends_on "$meta" linux-image- ;;
+	esac
+}
+image=$(resolve)
 if [ -z "$image" ] && [ "$(id -u)" = 0 ]; then
 	apt-get update -q > /dev/null 2>&1 || true
-	image=$(depends_on "$meta" linux-image-)
+	image=$(resolve)
 fi
 [ -n "$image" ] || die "no kernel image behind $meta: run 'apt-get update' (is the architecture enabled with dpkg --add-architecture?)"
 image=$(echo "$image" | head -n 1)
