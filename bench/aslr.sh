@@ -16,21 +16,15 @@ bin=${VAS_BIN:-$here/build/native}
 }
 [ $# -gt 0 ] || set -- 64 256 1024
 
-# Milliseconds since the epoch (date +%s%N where it works, else seconds).
-now_ms() {
-	t=$(date +%s%N 2>/dev/null)
-	case $t in
-	*N|'') echo $(($(date +%s) * 1000)) ;;
-	*) echo $((t / 1000000)) ;;
-	esac
-}
+# shellcheck source=bench/clock.sh
+. "$here/bench/clock.sh"
 
 printf '%-8s %10s %8s %6s %6s %6s\n' samples seconds "ms/exec" pass fail skip
 for n in "$@"; do
 	out=$(mktemp)
-	t0=$(now_ms)
+	t0=$(($(now_ns) / 1000000))
 	(cd "$bin" && VAS_SAMPLES=$n ./aslr) >"$out" 2>&1
-	t1=$(now_ms)
+	t1=$(($(now_ns) / 1000000))
 	ms=$((t1 - t0))
 	# Modes whose samples were taken: each execs the probe n times.
 	modes=$(grep -c '^ok [0-9]* sampled\.[a-z_0-9]*\.at_random_bytes_differ' "$out")

@@ -64,14 +64,8 @@ guest() {
 	fi
 }
 
-# Nanoseconds now: GNU date has %N, busybox date may not.
-now_ns() {
-	t=$(date +%s%N 2>/dev/null)
-	case $t in
-	*N* | '') awk '{ printf "%.0f\n", $1 * 1e9 }' /proc/uptime ;;
-	*) echo "$t" ;;
-	esac
-}
+# shellcheck source=bench/clock.sh
+. "$here/bench/clock.sh"
 
 host() {
 	runs=$1

@@ -24,15 +24,8 @@ if [ ! -x "$prog" ]; then
 fi
 [ $# -gt 0 ] || set -- 1024 16384 262144
 
-# Nanoseconds now: GNU date has %N, busybox date may not; /proc/uptime
-# (centiseconds) is the fallback.
-now_ns() {
-	t=$(date +%s%N 2>/dev/null)
-	case $t in
-	*N* | '') awk '{ printf "%.0f\n", $1 * 1e9 }' /proc/uptime ;;
-	*) echo "$t" ;;
-	esac
-}
+# shellcheck source=bench/clock.sh
+. "$here/bench/clock.sh"
 
 tmp=${TMPDIR:-/tmp}/vas-bench-paging.$$
 trap 'rm -f "$tmp"' EXIT INT TERM

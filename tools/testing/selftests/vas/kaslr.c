@@ -381,11 +381,8 @@ static const char *get_layout(struct __test_metadata *_metadata, int *fd,
 	const char *reason = NULL;
 
 	*fd = vas_kmod_open(&reason);
-	if (*fd < 0) {
-		if (vas_kmod_detail()[0])
-			TH_LOG("%s", vas_kmod_detail());
+	if (*fd < 0)
 		return reason;
-	}
 	memset(l, 0, sizeof(*l));
 	if (vas_kmod_layout(*fd, l))
 		return VAS_SKIP_KMOD_ABI;

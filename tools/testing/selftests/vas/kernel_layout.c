@@ -137,11 +137,8 @@ static const char *kl_get(struct __test_metadata *_metadata, struct kl *k)
 
 	memset(k, 0, sizeof(*k));
 	k->fd = vas_kmod_open(&reason);
-	if (k->fd < 0) {
-		if (vas_kmod_detail()[0])
-			TH_LOG("%s", vas_kmod_detail());
+	if (k->fd < 0)
 		return reason;
-	}
 	ASSERT_EQ(0, vas_kmod_layout(k->fd, &k->l));
 	k->rule = rule_for(&k->l);
 	k->page = 1ULL << k->l.page_shift;

@@ -262,20 +262,6 @@ static size_t counted_pages(void)
 	return 4 * rss_slack();
 }
 
-/* The module's fd, or a fixed reason to SKIP with. */
-static const char *kmod_get(struct __test_metadata *_metadata, int *fd)
-{
-	const char *reason = NULL;
-
-	*fd = vas_kmod_open(&reason);
-	if (*fd < 0) {
-		if (vas_kmod_detail()[0])
-			TH_LOG("%s", vas_kmod_detail());
-		return reason;
-	}
-	return NULL;
-}
-
 /* How many of n walked entries have all of the flags in mask set. */
 static size_t ptes_with(const struct vas_probe_pte *e, size_t n,
 			uint32_t mask)
@@ -483,8 +469,8 @@ TEST(kmod_dontneed_anon_clears_ptes_and_anon_rss)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	dontneed_anon(_metadata, kfd);
 }
@@ -551,8 +537,8 @@ TEST(kmod_dontneed_shared_file_clears_ptes_and_file_rss)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	dontneed_shared_file(_metadata, kfd);
 }
@@ -638,8 +624,8 @@ TEST(kmod_free_cleans_ptes_write_dirties)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	free_lazyfree(_metadata, kfd);
 }
@@ -864,8 +850,8 @@ TEST(kmod_willneed_file_maps_nothing)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	willneed_file(_metadata, kfd);
 }
@@ -975,8 +961,8 @@ TEST(kmod_populate_read_maps_zero_page)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	populate(_metadata, kfd, MADV_POPULATE_READ);
 }
@@ -986,8 +972,8 @@ TEST(kmod_populate_write_maps_dirty_pages_and_anon_rss)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	populate(_metadata, kfd, MADV_POPULATE_WRITE);
 }
@@ -1064,8 +1050,8 @@ TEST(kmod_cold_clears_accessed)
 	int kfd;
 
 	ps = vas_page_size();
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	pin_to_this_cpu();
 	p = map_anon(n);
@@ -1149,8 +1135,8 @@ TEST(kmod_pageout_clears_ptes_and_file_rss)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	pageout_file(_metadata, kfd);
 }
@@ -1265,8 +1251,8 @@ TEST(kmod_dontfork_sets_vm_dontcopy)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	dontfork(_metadata, kfd);
 }
@@ -1322,8 +1308,8 @@ TEST(kmod_wipeonfork_sets_vm_wipeonfork)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	wipeonfork(_metadata, kfd);
 }
@@ -1395,8 +1381,8 @@ TEST(kmod_hugepage_nohugepage_set_vma_flags)
 	const char *why;
 	int kfd;
 
-	why = kmod_get(_metadata, &kfd);
-	if (why)
+	kfd = vas_kmod_open(&why);
+	if (kfd < 0)
 		SKIP(return, "%s", why);
 	hugepage(_metadata, kfd);
 }

@@ -339,14 +339,22 @@ static void log_report(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, status) TH_LOG("child exit status");
 }
 
-/* Open the helper module or set *why to the fixed reason to SKIP with. */
-static int kmod_fd(struct __test_metadata *_metadata, const char **why)
+/*
+ * Run fn in a child (by vas_run_child or vas_run_unprivileged) and report
+ * every check it logged, or its SKIP.
+ */
+static void run_logged(struct __test_metadata *_metadata,
+		       int (*run)(int (*fn)(void *arg), void *arg),
+		       int (*fn)(void *arg))
 {
-	int fd = vas_kmod_open(why);
+	struct child_log *l = log_new();
+	int status;
 
-	if (fd < 0 && vas_kmod_detail()[0])
-		TH_LOG("%s", vas_kmod_detail());
-	return fd;
+	ASSERT_NE((uintptr_t)0, (uintptr_t)l);
+	status = run(fn, l);
+	if (l->skip)
+		SKIP(return, "%s", l->skip);
+	log_report(_metadata, l, status);
 }
 
 /* ---- mlock ---- */
@@ -541,14 +549,7 @@ static int mlockall_current_child(void *arg)
 
 TEST(mlockall_current_locks_and_populates_existing_mappings)
 {
-	struct child_log *l = log_new();
-	int status;
-
-	ASSERT_NE((uintptr_t)0, (uintptr_t)l);
-	status = vas_run_child(mlockall_current_child, l);
-	if (l->skip)
-		SKIP(return, "%s", l->skip);
-	log_report(_metadata, l, status);
+	run_logged(_metadata, vas_run_child, mlockall_current_child);
 }
 
 /* Child: MCL_FUTURE leaves what exists, locks and populates later mmaps. */
@@ -598,14 +599,7 @@ static int mlockall_future_child(void *arg)
 
 TEST(mlockall_future_locks_and_populates_later_mappings)
 {
-	struct child_log *l = log_new();
-	int status;
-
-	ASSERT_NE((uintptr_t)0, (uintptr_t)l);
-	status = vas_run_child(mlockall_future_child, l);
-	if (l->skip)
-		SKIP(return, "%s", l->skip);
-	log_report(_metadata, l, status);
+	run_logged(_metadata, vas_run_child, mlockall_future_child);
 }
 
 /* Child: MCL_ONFAULT locks current and future mappings without populating. */
@@ -651,14 +645,7 @@ static int mlockall_onfault_child(void *arg)
 
 TEST(mlockall_onfault_locks_without_populating)
 {
-	struct child_log *l = log_new();
-	int status;
-
-	ASSERT_NE((uintptr_t)0, (uintptr_t)l);
-	status = vas_run_child(mlockall_onfault_child, l);
-	if (l->skip)
-		SKIP(return, "%s", l->skip);
-	log_report(_metadata, l, status);
+	run_logged(_metadata, vas_run_child, mlockall_onfault_child);
 }
 
 /* ---- RLIMIT_MEMLOCK and CAP_IPC_LOCK ---- */
@@ -1099,14 +1086,7 @@ static int future_parent(void *arg)
 
 TEST(fork_child_inherits_no_mlockall_future)
 {
-	struct child_log *l = log_new();
-	int status;
-
-	ASSERT_NE((uintptr_t)0, (uintptr_t)l);
-	status = vas_run_child(future_parent, l);
-	if (l->skip)
-		SKIP(return, "%s", l->skip);
-	log_report(_metadata, l, status);
+	run_logged(_metadata, vas_run_child, future_parent);
 }
 
 /* ---- the kernel's side, with the helper module ---- */
@@ -1148,7 +1128,7 @@ TEST(kmod_mlock_sets_vm_locked_and_locked_vm)
 {
 	size_t n = REGION_PAGES, len = n * ps();
 	const char *why = NULL;
-	int fd = kmod_fd(_metadata, &why);
+	int fd = vas_kmod_open(&why);
 	long long lv0;
 	char *r;
 
@@ -1180,7 +1160,7 @@ TEST(kmod_mlock2_onfault_sets_vm_lockonfault)
 {
 	size_t n = REGION_PAGES, len = n * ps(), k = n / 2;
 	const char *why = NULL;
-	int fd = kmod_fd(_metadata, &why);
+	int fd = vas_kmod_open(&why);
 	long long lv0;
 	long faults;
 	char *r;
@@ -1277,7 +1257,7 @@ static int kmod_mlockall_child(void *arg)
 TEST(kmod_mlockall_sets_vm_locked_and_locked_vm)
 {
 	const char *why = NULL;
-	int fd = kmod_fd(_metadata, &why);
+	int fd = vas_kmod_open(&why);
 	struct child_log *l;
 	int status;
 
@@ -1295,7 +1275,7 @@ TEST(kmod_mlockall_sets_vm_locked_and_locked_vm)
 TEST(kmod_fork_child_has_no_vm_locked)
 {
 	const char *why = NULL;
-	int fd = kmod_fd(_metadata, &why);
+	int fd = vas_kmod_open(&why);
 
 	if (fd < 0)
 		SKIP(return, "%s", why);

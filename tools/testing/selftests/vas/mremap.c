@@ -281,11 +281,8 @@ TEST(move_keeps_the_same_pfns_kmod)
 	if (!ps)
 		SKIP(return, SKIP_NO_PAGE_SIZE);
 	fd = vas_kmod_open(&reason);
-	if (fd < 0) {
-		if (vas_kmod_detail()[0])
-			TH_LOG("%s", vas_kmod_detail());
+	if (fd < 0)
 		SKIP(return, "%s", reason);
-	}
 	p = map_blocked(len, &blk);
 	ASSERT_NE((uintptr_t)NULL, (uintptr_t)p);
 	vas_fill(p, len, 4, 0);
@@ -662,11 +659,8 @@ TEST(locked_region_moved_is_vm_locked_kmod)
 	int fd;
 
 	fd = vas_kmod_open(&reason);
-	if (fd < 0) {
-		if (vas_kmod_detail()[0])
-			TH_LOG("%s", vas_kmod_detail());
+	if (fd < 0)
 		SKIP(return, "%s", reason);
-	}
 	why = locked_move(_metadata, &lm);
 	if (why)
 		SKIP(return, "%s", why);

@@ -1090,8 +1090,13 @@ static int check_all_on(struct __test_metadata *_metadata, struct area *a,
 	return bad;
 }
 
-/* MPOL_BIND to each memory node, then touch: every page is there. */
-TEST(bind_places_pages_on_node)
+/*
+ * A single-node policy for each memory node in turn, then touch: every
+ * page is on that node. numa_maps names the policy as mpol_to_str() in
+ * mm/mempolicy.c does ("bind", "prefer").
+ */
+static void place_on_each_node(struct __test_metadata *_metadata, int mode,
+			       const char *policy_word)
 {
 	bool nodes[MAX_NODES], one[MAX_NODES];
 	char word[32];
@@ -1108,41 +1113,24 @@ TEST(bind_places_pages_on_node)
 		memset(one, 0, sizeof(one));
 		one[node] = true;
 		ASSERT_EQ(0, area_map(&a, 16));
-		ASSERT_EQ(0, do_mbind(&a, MPOL_BIND, one));
+		ASSERT_EQ(0, do_mbind(&a, mode, one));
 		vas_fill(a.p, a.n * a.ps, node, 0);
-		snprintf(word, sizeof(word), "bind:%d", node);
+		snprintf(word, sizeof(word), "%s:%d", policy_word, node);
 		check_all_on(_metadata, &a, node, word);
 		area_unmap(&a);
 	}
 	topo_free(&t);
 }
 
-/* MPOL_PREFERRED for each memory node: with memory free, pages go there. */
+TEST(bind_places_pages_on_node)
+{
+	place_on_each_node(_metadata, MPOL_BIND, "bind");
+}
+
+/* With memory free on the preferred node, pages go there. */
 TEST(preferred_places_pages_on_node)
 {
-	bool nodes[MAX_NODES], one[MAX_NODES];
-	char word[32];
-	struct topo t;
-	struct area a = { 0 };
-	const char *why = placement_setup(&t, nodes);
-	int node;
-
-	if (why)
-		SKIP(return, "%s", why);
-	for (node = 0; node < MAX_NODES; node++) {
-		if (!nodes[node])
-			continue;
-		memset(one, 0, sizeof(one));
-		one[node] = true;
-		ASSERT_EQ(0, area_map(&a, 16));
-		ASSERT_EQ(0, do_mbind(&a, MPOL_PREFERRED, one));
-		vas_fill(a.p, a.n * a.ps, node, 0);
-		/* mm/mempolicy.c mpol_to_str(): "prefer" */
-		snprintf(word, sizeof(word), "prefer:%d", node);
-		check_all_on(_metadata, &a, node, word);
-		area_unmap(&a);
-	}
-	topo_free(&t);
+	place_on_each_node(_metadata, MPOL_PREFERRED, "prefer");
 }
 
 /*

@@ -369,16 +369,6 @@ static struct vas_probe_pte *walk(int fd, const void *p, size_t n)
 	return e;
 }
 
-/* The module's fd, or -1 with the skip reason in *reason. */
-static int kmod(const char **reason)
-{
-	int fd = vas_kmod_open(reason);
-
-	if (fd < 0 && vas_kmod_detail()[0])
-		ksft_print_msg("%s\n", vas_kmod_detail());
-	return fd;
-}
-
 /* Does a PTE flag hold, when the module reports it on this arch? */
 static bool pte_has(const struct vas_probe_pte *e, uint32_t bit)
 {
@@ -808,7 +798,7 @@ TEST(thp_huge_page_is_one_pmd_ptes)
 	struct vas_probe_pte *e;
 	struct vas_probe_vma v;
 	size_t n, i, bad = 0;
-	int fd = kmod(&reason);
+	int fd = vas_kmod_open(&reason);
 
 	if (fd < 0)
 		SKIP(return, "%s", reason);

@@ -47,11 +47,6 @@ static void detail(const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *vas_kmod_detail(void)
-{
-	return kmod_detail;
-}
-
 const char *vas_kmod_arch_name(uint32_t arch)
 {
 	switch (arch) {
@@ -199,17 +194,9 @@ static int check_abi(int fd, const char **reason)
 	return 0;
 }
 
-int vas_kmod_open(const char **reason)
+static int kmod_open(const char **reason)
 {
-	const char *dummy;
 	int fd, ret;
-
-	if (!reason)
-		reason = &dummy;
-	*reason = NULL;
-	if (kmod_fd >= 0)
-		return kmod_fd;
-	kmod_detail[0] = '\0';
 
 	fd = open_device();
 	if (fd < 0 && (fd == -EACCES || fd == -EPERM || !vas_is_root() ||
@@ -235,6 +222,24 @@ int vas_kmod_open(const char **reason)
 		return ret;
 	}
 	kmod_fd = fd;
+	return fd;
+}
+
+int vas_kmod_open(const char **reason)
+{
+	const char *dummy;
+	int fd;
+
+	if (!reason)
+		reason = &dummy;
+	*reason = NULL;
+	if (kmod_fd >= 0)
+		return kmod_fd;
+	kmod_detail[0] = '\0';
+	fd = kmod_open(reason);
+	/* The fixed reason is the SKIP's; what happened goes to the log. */
+	if (fd < 0 && kmod_detail[0])
+		fprintf(stderr, "# vas_probe: %s\n", kmod_detail);
 	return fd;
 }
 

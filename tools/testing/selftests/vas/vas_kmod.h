@@ -33,10 +33,9 @@
  * A file descriptor of the module's device, opened (and the module loaded)
  * on the first call of a process and kept open; later calls return the
  * same one. On failure: a negative errno, *reason set to one of the
- * VAS_SKIP_KMOD_* reasons, and vas_kmod_detail() says what happened.
+ * VAS_SKIP_KMOD_* reasons, and what happened printed as a diagnostic.
  */
 int vas_kmod_open(const char **reason);
-const char *vas_kmod_detail(void);
 
 /* True when this program run loaded the module (and so unloads it). */
 int vas_kmod_loaded_here(void);
