@@ -36,7 +36,8 @@ TEST(maps_line_anonymous_has_empty_path)
 {
 	struct vas_map m;
 
-	ASSERT_EQ(0, vas_parse_maps_line("7fc354a15000-7fc354a37000 rw-p 00000000 00:00 0 \n", &m));
+	/* As the kernel prints it: a space after the inode, then the newline. */
+	ASSERT_EQ(0, vas_parse_maps_line("7fc354a15000-7fc354a37000 rw-p 00000000 00:00 0\x20\n", &m));
 	EXPECT_STREQ("", m.path);
 	EXPECT_EQ(0UL, m.inode);
 	ASSERT_EQ(0, vas_parse_maps_line("7fc354a15000-7fc354a37000 rw-p 00000000 00:00 0", &m));
@@ -87,7 +88,7 @@ TEST(maps_line_malformed_rejected)
 	struct vas_map m;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(-EINVAL, vas_parse_maps_line(bad[i], &m)) {
 			TH_LOG("accepted: '%s'", bad[i]);
 		}

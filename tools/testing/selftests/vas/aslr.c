@@ -195,9 +195,9 @@ struct elf_facts {
 
 static struct elf_facts elf_read(const char *path)
 {
-	struct elf_facts f = { 0 };
 	ElfW(Ehdr) eh;
 	ElfW(Phdr) ph;
+	struct elf_facts f = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC), i;
 
 	if (fd < 0)
@@ -453,8 +453,7 @@ struct ctx {
 	unsigned long map_pmd;	/* the "PMD" mapping's size */
 };
 
-static struct expect expectation(const struct ctx *x, enum mode mode,
-				 int r)
+static struct expect expectation(const struct ctx *x, enum mode m, int r)
 {
 	struct expect e = { .bits = -1 };
 	char src[48];
@@ -468,9 +467,9 @@ static struct expect expectation(const struct ctx *x, enum mode mode,
 		e.bits = stack_rnd_bits(e.source, sizeof(e.source));
 		break;
 	case BRK:
-		if (mode != MODE_2) {
+		if (m != MODE_2) {
 			snprintf(e.source, sizeof(e.source), "mode_%s",
-				 mode_names[mode]);
+				 mode_names[m]);
 			break;
 		}
 		e.bits = brk_rnd_bits(e.source, sizeof(e.source));
@@ -479,11 +478,24 @@ static struct expect expectation(const struct ctx *x, enum mode mode,
 	case MMAP_PMD:
 		e.bits = mmap_entropy_bits(src, sizeof(src));
 		snprintf(e.source, sizeof(e.source), "%s", src);
+		/*
+		 * The loader maps libc aligned to its largest p_align
+		 * (glibc >= 2.35, elf/dl-map-segments.h), and the top-down
+		 * allocator (unmapped_area_topdown()) puts a later mapping
+		 * in the highest gap below mmap_base: either above libc,
+		 * or below the lowest library, at a fixed distance from an
+		 * aligned address. So every later mapping keeps at least
+		 * the mmap bits minus libc's alignment: 4 bits for
+		 * Debian's arm64 libc (p_align 64 KiB), none for a libc
+		 * linked for 4 KiB pages.
+		 */
 		loss = r == R_MAIN ? align_loss(x->probe.max_align) :
-		       r == R_LIBC ? align_loss(x->libc.max_align) : 0;
+		       align_loss(x->libc.max_align);
 		if (loss && e.bits >= 0) {
 			e.bits -= loss;
-			snprintf(e.source, sizeof(e.source), "%s-p_align", src);
+			snprintf(e.source, sizeof(e.source), "%s-%s", src,
+				 r == R_MAIN || r == R_LIBC ? "p_align" :
+				 "libc_p_align");
 		}
 		/*
 		 * Exactly one PMD, anonymous: PMD-aligned on purpose on
@@ -528,7 +540,7 @@ static const char *fs_name(long type)
 static int make_file(char *path, size_t len, unsigned long size, char *fs,
 		     size_t fslen)
 {
-	const char *dirs[] = { getenv("TMPDIR"), "/tmp", "." };
+	const char *const dirs[] = { getenv("TMPDIR"), "/tmp", "." };
 	struct statfs st;
 	size_t i;
 	int fd;
@@ -655,6 +667,14 @@ static int current_mode(void)
 	return vas_sysctl_read_ul(RVS_SYSCTL, &v) ? -1 : (int)v;
 }
 
+/* vm.legacy_va_layout picks bottom-up or top-down mmap bases; -1: none. */
+static int current_legacy_layout(void)
+{
+	unsigned long v;
+
+	return vas_sysctl_read_ul("vm.legacy_va_layout", &v) ? -1 : (int)v;
+}
+
 FIXTURE(sampled) {
 	struct ctx x;
 	struct mode_cache *c;
@@ -683,7 +703,7 @@ static void take_samples(struct __test_metadata *_metadata,
 	int want = mode == MODE_NORANDOMIZE ? 2 : (int)mode;
 	char file[PATH_MAX], pmd_arg[32], file_arg[32], line[512];
 	char want_str[4];
-	char *argv[] = { PROBE_NAME, pmd_arg, file, file_arg, NULL };
+	char *const argv[] = { PROBE_NAME, pmd_arg, file, file_arg, NULL };
 	unsigned long file_size;
 	long old_persona = -1;
 	bool changed = false;
@@ -722,18 +742,22 @@ static void take_samples(struct __test_metadata *_metadata,
 			ret = -errno;
 	}
 	/*
-	 * The sysctl is global: should anything else change it while the
-	 * probes run, the samples mix modes. Take them again (as root, after
-	 * setting the mode again); the last attempt's mode is checked below.
+	 * The sysctls are global: should anything else change the mode or
+	 * the mmap layout (vm.legacy_va_layout: bottom-up or top-down bases)
+	 * while the probes run, the samples mix layouts. Take them again (as
+	 * root, after setting the mode again); the last attempt's mode is
+	 * checked below.
 	 */
 	for (tries = 0; !ret && tries < 3; tries++) {
+		int legacy = current_legacy_layout();
+
 		if (changed && tries)
 			ret = vas_sysctl_write(RVS_SYSCTL, want_str);
 		if (!ret)
 			ret = probe_samples(self->x.probe_path, argv, self->n,
 					    c->v, line, sizeof(line));
 		after = current_mode();
-		if (after == want)
+		if (after == want && legacy == current_legacy_layout())
 			break;
 	}
 	if (old_persona != -1)

@@ -18,8 +18,20 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
-/* Through a volatile pointer: the address libc has, not a PLT slot. */
-static unsigned long (*volatile libc_fn)(unsigned long) = getauxval;
+/*
+ * getauxval as libc has it, not a PLT slot: a pointer the dynamic linker
+ * fills in, read through an empty asm so that the compiler cannot put a
+ * link-time address of its own in its place.
+ */
+static unsigned long (*libc_fn)(unsigned long) = getauxval;
+
+static uintptr_t libc_fn_addr(void)
+{
+	uintptr_t a = (uintptr_t)libc_fn;
+
+	__asm__ __volatile__("" : "+r" (a));
+	return a;
+}
 
 static uintptr_t map_anon(size_t len)
 {
@@ -121,7 +133,7 @@ int main(int argc, char **argv)
 	       (unsigned long)small, (unsigned long)large,
 	       (unsigned long)page, (unsigned long)pmd,
 	       (unsigned long)pmd_page, (unsigned long)file,
-	       (unsigned long)(uintptr_t)libc_fn,
+	       (unsigned long)libc_fn_addr(),
 	       (unsigned long)(uintptr_t)main,
 	       (unsigned long)getauxval(AT_SYSINFO_EHDR),
 	       (unsigned long)at_random, rnd_bytes);

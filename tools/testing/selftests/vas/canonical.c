@@ -320,7 +320,7 @@ static void expect_top_mapping(struct __test_metadata *_metadata,
 		expect_no_fault(_metadata, addr, how);
 		break;
 	case VAS_WRITE:
-		if (m->perms[0] == 'r' && !*(volatile char *)addr)
+		if (m->perms[0] == 'r' && !vas_peek((const void *)addr))
 			expect_no_fault(_metadata, addr, how);
 		else
 			TH_LOG("%#lx holds data: write not tried", (unsigned long)addr);
@@ -479,11 +479,11 @@ static void check_top_byte_tag(struct __test_metadata *_metadata,
 {
 	uintptr_t addr = (uintptr_t)page | (uintptr_t)tag << 56;
 	/*
-	 * volatile: two names for one byte, which the compiler cannot
-	 * know to alias; every access must happen, in order.
+	 * Two names for one byte, which the compiler cannot know to alias:
+	 * vas_peek() and vas_poke() make every access happen, in order.
 	 */
-	volatile unsigned char *tagged = (volatile unsigned char *)addr;
-	volatile unsigned char *plain = page;
+	unsigned char *tagged = (unsigned char *)addr;
+	unsigned char *plain = page;
 	struct vas_fault rd, wr;
 
 	(void)h;
@@ -498,10 +498,10 @@ static void check_top_byte_tag(struct __test_metadata *_metadata,
 	if (rd.signo || wr.signo)
 		return;
 
-	tagged[1] = (unsigned char)tag;
-	EXPECT_EQ(tag, plain[1]);
-	plain[2] = (unsigned char)~tag;
-	EXPECT_EQ((unsigned char)~tag, tagged[2]);
+	vas_poke(tagged + 1, (unsigned char)tag);
+	EXPECT_EQ(tag, vas_peek(plain + 1));
+	vas_poke(plain + 2, (unsigned char)~tag);
+	EXPECT_EQ((unsigned char)~tag, vas_peek(tagged + 2));
 }
 #else
 static void check_top_byte_tag(struct __test_metadata *_metadata,

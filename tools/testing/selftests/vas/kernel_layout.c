@@ -234,6 +234,40 @@ static void log_regions(struct __test_metadata *_metadata,
 		       (unsigned long long)r[i].last);
 }
 
+/*
+ * The kernel half for the report's address space picture: the layout in
+ * force, each region (last: its last byte) and the address of a core
+ * kernel function (kfree), as vas-data lines.
+ */
+#define LAYOUT_FMT \
+	"vas-data: kernel_layout arch=%s long_bits=%u page_shift=%u levels=%u va_bits=%u task_size=%#llx page_offset=%#llx high_memory=%#llx\n"
+
+static void print_kernel_regions(const struct kl *k, const struct region *r,
+				 int n)
+{
+	char name[32];
+	size_t j;
+	int i;
+
+	ksft_print_msg(LAYOUT_FMT, vas_kmod_arch_name(k->l.arch), k->l.long_bits,
+		       k->l.page_shift, k->l.pgtable_levels, k->l.va_bits,
+		       (unsigned long long)k->l.task_size,
+		       (unsigned long long)k->l.page_offset,
+		       (unsigned long long)k->l.high_memory);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s", r[i].name);
+		for (j = 0; name[j]; j++)
+			if (name[j] == ' ')
+				name[j] = '_';
+		ksft_print_msg("vas-data: region side=kernel name=%s start=%#llx last=%#llx\n",
+			       name, (unsigned long long)r[i].start,
+			       (unsigned long long)r[i].last);
+	}
+	if (k->l.kaslr.kernel_text)
+		ksft_print_msg("vas-data: address side=kernel name=kfree addr=%#llx\n",
+			       (unsigned long long)k->l.kaslr.kernel_text);
+}
+
 /* ---- /proc/iomem: the physical RAM ---- */
 
 struct ram {
@@ -385,6 +419,7 @@ TEST(regions_above_task_size)
 		SKIP(return, "%s", why);
 	n = kernel_regions(&k, r);
 	log_regions(_metadata, r, n);
+	print_kernel_regions(&k, r, n);
 	ASSERT_GT(n, 1);
 	for (i = 0; i < n; i++) {
 		EXPECT_LE(k.l.task_size, r[i].start)
@@ -488,7 +523,14 @@ TEST(direct_map_is_linear)
 		       (unsigned long long)ram_lowest(&ram),
 		       (unsigned long long)ram_end(&ram),
 		       (unsigned long long)k.l.phys_offset);
-		EXPECT_LE(k.l.phys_offset, ram_lowest(&ram));
+		/*
+		 * Signed: arm64's PHYS_OFFSET is the s64 memstart_addr,
+		 * which randomizing the linear map (arm64_memblock_init()
+		 * in arch/arm64/mm/init.c) lowers, below 0 when the
+		 * offset exceeds the RAM's start.
+		 */
+		EXPECT_LE((long long)k.l.phys_offset,
+			  (long long)ram_lowest(&ram));
 		EXPECT_TRUE(ram_contains(&ram, a.kmalloc.pa));
 		EXPECT_TRUE(ram_contains(&ram, a.lowmem_page.pa));
 	}
@@ -546,8 +588,31 @@ TEST(module_text_in_module_area)
 	       (unsigned long long)t->kva, (unsigned long long)t->pa,
 	       (unsigned long long)k.l.modules_vaddr,
 	       (unsigned long long)k.l.modules_end);
-	EXPECT_LE(k.l.modules_vaddr, t->kva);
-	EXPECT_GT(k.l.modules_end, t->kva);
+	if (k.l.arch == VAS_PROBE_ARCH_ARM64) {
+		/*
+		 * arm64 (6.1: arch/arm64/kernel/kaslr.c, module.c) takes
+		 * modules from [module_alloc_base, + 2 GiB) in the vmalloc
+		 * area, the base in [_end - 2 GiB, _stext) with KASLR
+		 * (_etext - MODULES_VSIZE without): module code always
+		 * lies within 2 GiB of the kernel's text, not in
+		 * [MODULES_VADDR, MODULES_END), which only bounds it
+		 * without KASLR. Since 6.5 the 2 GiB window that holds
+		 * the kernel image is MODULES_VADDR..MODULES_END.
+		 */
+		uint64_t text = k.l.kaslr.kernel_text;
+		uint64_t dist = t->kva > text ? t->kva - text : text - t->kva;
+
+		TH_LOG("kernel text %#llx, %#llx away",
+		       (unsigned long long)text, (unsigned long long)dist);
+		EXPECT_LT(dist, 1ULL << 31);
+		if (t->kva < k.l.modules_vaddr || t->kva >= k.l.modules_end) {
+			EXPECT_LE(k.l.vmalloc_start, t->kva);
+			EXPECT_GE(vmalloc_last(&k), t->kva);
+		}
+	} else {
+		EXPECT_LE(k.l.modules_vaddr, t->kva);
+		EXPECT_GT(k.l.modules_end, t->kva);
+	}
 	EXPECT_FALSE(!!(t->flags & VAS_PROBE_A_VIRT_ADDR_VALID));
 	EXPECT_TRUE(!!(t->flags & VAS_PROBE_A_PA));
 }
@@ -677,8 +742,16 @@ TEST(highmem_page_kmapped_in_pkmap)
 	       (unsigned long long)h->pa, (unsigned long long)h->kva,
 	       (unsigned long long)h->kmap,
 	       (unsigned long long)k.l.pkmap_base, (unsigned long long)end);
-	/* No permanent kernel address until kmap (highmem.rst). */
-	EXPECT_EQ(0ULL, h->kva);
+	/*
+	 * No permanent kernel address (highmem.rst): page_address() is
+	 * NULL, or, while a PKMAP slot still holds the page, that slot.
+	 * kunmap() releases slots lazily (mm/highmem.c: a count of 1 is
+	 * "mapped, unused", cleared only by flush_all_zero_pkmaps() when
+	 * the window wraps), so a page kmapped before, freed and
+	 * allocated again keeps its kmap address.
+	 */
+	if (h->kva)
+		EXPECT_EQ(h->kmap, h->kva);
 	EXPECT_FALSE(!!(h->flags & VAS_PROBE_A_LINEAR));
 	EXPECT_LE(k.l.pkmap_base, h->kmap);
 	EXPECT_GT(end, h->kmap);
@@ -1107,12 +1180,17 @@ TEST(vma_and_mm_of_self)
 	}
 	ASSERT_EQ(-ENOENT, vas_kmod_vma(k.fd, 0, &v));
 
-	/* map_count: the VMAs maps lists; the vsyscall gate is not one. */
+	/*
+	 * map_count: the VMAs maps lists; the gate VMA (get_gate_vma())
+	 * that maps appends is not one: x86_64's [vsyscall], 32-bit
+	 * ARM's [vectors] (arch/arm/kernel/process.c).
+	 */
 	for (tries = 0; tries < 8; tries++) {
 		ASSERT_EQ(0, vas_kmod_mm(k.fd, &m1));
 		n = vas_read_maps(0, &maps);
 		ASSERT_GT(n, 0);
-		vmas = n - !!vas_find_map(maps, n, "[vsyscall]");
+		vmas = n - !!vas_find_map(maps, n, "[vsyscall]") -
+		       !!vas_find_map(maps, n, "[vectors]");
 		free(maps);
 		ASSERT_EQ(0, vas_kmod_mm(k.fd, &m2));
 		if (m1.map_count == m2.map_count)

@@ -316,7 +316,7 @@ static bool on_disk(const char *dir)
 /* An unnamed file of n pages, page i filled with pat(i, 0), on disk. */
 static int disk_file(size_t n)
 {
-	const char *dirs[] = { getenv("TMPDIR"), "/var/tmp", "/tmp", "." };
+	const char *const dirs[] = { getenv("TMPDIR"), "/var/tmp", "/tmp", "." };
 	char path[PATH_MAX], *buf;
 	size_t i, d;
 	int fd = -1;

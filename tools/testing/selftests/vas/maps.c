@@ -363,6 +363,56 @@ static void no_core_dump(void)
 
 /* ---- maps lines ---- */
 
+/*
+ * The name a region of the address space picture gets: "exe" for the
+ * program, a file's base name, "[stack]" and the other special names as
+ * maps shows them, "anon" for anonymous memory. No spaces (vas-data).
+ */
+static void region_name(const struct vas_map *m, const char *exe,
+			char *out, size_t len)
+{
+	const char *base = strrchr(m->path, '/');
+	size_t i;
+
+	if (!m->path[0] || !strncmp(m->path, "[anon:", 6))
+		snprintf(out, len, "anon");
+	else if (!strncmp(m->path, "/dev/zero (deleted)", 19))
+		snprintf(out, len, "anon_shared");	/* MAP_SHARED anonymous */
+	else if (exe[0] && !strcmp(m->path, exe))
+		snprintf(out, len, "exe");
+	else
+		snprintf(out, len, "%s", base ? base + 1 : m->path);
+	for (i = 0; out[i]; i++)
+		if (out[i] == ' ' || out[i] == '=')
+			out[i] = '_';
+}
+
+/*
+ * The user half for the report's address space picture: one line per
+ * region, consecutive maps lines of one file (or of adjacent anonymous
+ * memory) folded into one; last is the region's last byte.
+ */
+static void print_user_regions(const struct maps_snap *s)
+{
+	char exe[sizeof(s->m[0].path)] = "";
+	char name[sizeof(exe)], next[sizeof(exe)];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int i, j, lines;
+
+	exe[len > 0 ? len : 0] = '\0';
+	for (i = 0; i < s->n; i = j) {
+		region_name(&s->m[i], exe, name, sizeof(name));
+		for (j = i + 1, lines = 1; j < s->n; j++, lines++) {
+			region_name(&s->m[j], exe, next, sizeof(next));
+			if (strcmp(name, next) || s->m[j].path[0] == '[' ||
+			    (!s->m[j].path[0] && s->m[j].start != s->m[j - 1].end))
+				break;
+		}
+		ksft_print_msg("vas-data: region side=user name=%s start=%#lx last=%#lx lines=%d\n",
+			       name, ul(s->m[i].start), ul(s->m[j - 1].end - 1), lines);
+	}
+}
+
 TEST(maps_lines_sorted_aligned_and_well_formed)
 {
 	size_t ps = page_size();
@@ -424,6 +474,7 @@ TEST(maps_lines_sorted_aligned_and_well_formed)
 	       ul(shared_line->end), shared_line->perms, shared_line->path);
 	ASSERT_EQ('s', shared_line->perms[3]);
 	ASSERT_EQ((uintptr_t)shared, shared_line->start);
+	print_user_regions(&snap_a);
 	munmap(shared, ps);
 }
 
@@ -1373,7 +1424,7 @@ static void rss_sync(size_t ps)
 
 	if (p == MAP_FAILED)
 		return;
-	*(volatile char *)p = 1;
+	vas_poke(p, 1);
 	munmap(p, ps);
 }
 

@@ -168,7 +168,7 @@ static long touch_pages(char *p, size_t n)
 	if (vas_faults(&a))
 		return -1;
 	for (i = 0; i < n; i++)
-		((volatile char *)p)[i * ps()] = 1;
+		vas_poke(p + i * ps(), 1);
 	if (vas_faults(&b))
 		return -1;
 	return (long)(b.minor - a.minor);

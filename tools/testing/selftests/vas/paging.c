@@ -258,19 +258,19 @@ static int smaps_of(const void *addr, struct vas_smaps *out)
 }
 
 /*
- * The measured loop: one access per page, nothing else. volatile keeps
- * every access; no allocation, no call.
+ * The measured loop: one access per page, nothing else. vas_peek() and
+ * vas_poke() keep every access; no allocation, no call.
  */
-static void touch(volatile char *p, size_t n, size_t ps, bool write)
+static void touch(char *p, size_t n, size_t ps, bool write)
 {
 	size_t i;
-	char sink = 0;
+	unsigned char sink = 0;
 
 	for (i = 0; i < n; i++) {
 		if (write)
-			p[i * ps] = (char)(i | 1);
+			vas_poke(p + i * ps, (unsigned char)(i | 1));
 		else
-			sink += p[i * ps];
+			sink += vas_peek(p + i * ps);
 	}
 	(void)sink;
 }

@@ -516,6 +516,36 @@ static int bit_length(uintptr_t v)
 	return n;
 }
 
+/*
+ * The split for the report's address space picture: the top of user
+ * space and where the kernel half begins. 64-bit x86_64 and arm64 put the
+ * non-canonical hole right above the user half, symmetric, and the kernel
+ * half above it (mm.rst, arm64 memory.rst; see canonical.c); a 32-bit
+ * address space has no hole: the kernel owns everything from TASK_SIZE up
+ * (arm: its modules first).
+ */
+#define GEOMETRY_FMT \
+	"vas-data: va_geometry long_bits=%d page_size=%zu va_bits=%d user_top=%#lx%s kernel_start=%#lx\n"
+
+static void print_geometry(uintptr_t top)
+{
+	int bits = vas_user_va_bits();
+	uintptr_t kernel = top;
+	char hole[64] = "";
+
+#if defined(__LP64__) && (defined(__x86_64__) || defined(__aarch64__))
+	if (bits > 31 && bits < 63) {
+		uintptr_t first = (uintptr_t)1 << bits;
+
+		snprintf(hole, sizeof(hole), " hole_start=%#lx hole_last=%#lx",
+			 hx(first), hx(~first));
+		kernel = ~first + 1;
+	}
+#endif
+	ksft_print_msg(GEOMETRY_FMT, (int)(8 * sizeof(long)), vas_page_size(),
+		       bits, hx(top), hole, hx(kernel));
+}
+
 TEST(user_top_matches_task_size_rule)
 {
 	size_t ps = vas_page_size();
@@ -550,6 +580,7 @@ TEST(user_top_matches_task_size_rule)
 		expected = r.alt_task_size;
 	}
 	EXPECT_EQ(hx(expected), hx(top));
+	print_geometry(top);
 	/* The rule value itself, independent of the search. */
 	err = page_map_errno(expected - ps, ps);
 	EXPECT_EQ(0, err) TH_LOG("last user page %#lx not mappable: %d (%s)",
@@ -725,6 +756,41 @@ TEST(mmap_hint_beyond_task_size_is_ignored)
 		EXPECT_NE(hints[i], (uintptr_t)p);
 		munmap(p, ps);
 	}
+}
+
+/*
+ * Inside the window a hint is taken when the range is free (mmap.2: the
+ * kernel places the mapping at the hint if it can) and moved, never
+ * clobbered, when it is taken. The free range is one the kernel just
+ * handed out and we released, so it is valid wherever the window lies;
+ * the hint is its lowest page, where a top-down search without the hint
+ * would not put a one-page mapping.
+ */
+TEST(mmap_hint_taken_when_free_moved_when_taken)
+{
+	size_t ps = vas_page_size();
+	char *a, *b;
+
+	a = mmap(NULL, 4 * ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)a);
+	ASSERT_EQ(0, munmap(a + ps, 3 * ps));
+	b = mmap(a + ps, ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)b);
+	EXPECT_EQ((uintptr_t)a + ps, (uintptr_t)b)
+		TH_LOG("free hint %#lx gave %#lx", hx(a + ps), hx(b));
+	munmap(b, ps);
+
+	/* The first page is taken: the hint must not replace it. */
+	a[0] = 'v';
+	b = mmap(a, ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)b);
+	EXPECT_NE((uintptr_t)a, (uintptr_t)b);
+	EXPECT_EQ('v', a[0]);
+	munmap(b, ps);
+	munmap(a, ps);
 }
 
 /* ---- what is visible and reachable ---- */

@@ -275,22 +275,6 @@ static int cleanup(const struct vas_cgroup *cg)
 	return ret;
 }
 
-static void close_other_fds(int keep)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int fd;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		fd = atoi(e->d_name);
-		if (fd > 2 && fd != keep && fd != dirfd(d))
-			close(fd);
-	}
-	closedir(d);
-}
-
 /* Only there to interrupt the wait. */
 static void on_creator_death(int sig)
 {
@@ -308,21 +292,8 @@ static void guard_main(const struct vas_cgroup *cg, int rfd, pid_t creator)
 	sigset_t block, orig;
 	ssize_t got;
 	char c;
-	int fd = open("/dev/null", O_RDWR);
 
-	/* Leave the test's session and output so nothing waits on us. */
-	setsid();
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	/* Hold no other pipe open: the runner and other guards wait on them. */
-	close_other_fds(rfd);
+	vas_guard_detach(rfd);
 	sigemptyset(&block);
 	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &orig);

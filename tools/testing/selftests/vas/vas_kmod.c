@@ -6,11 +6,14 @@
  * _exit(), so the first test to need the module loads it, and the main
  * process unloads it at exit (a destructor), when the module's "owner"
  * parameter names that process: the loader passes the main process's pid
- * (recorded by a constructor before any test forks).
+ * (recorded by a constructor before any test forks). A run killed before
+ * its destructor leaves the unload to a detached unloader process.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 
 #include "vas_lib.h"
 #include "vas_kmod.h"
@@ -138,6 +142,61 @@ static int find_ko(char *path, size_t len)
 	return access(path, R_OK) ? -errno : 0;
 }
 
+/* Wait until the main process has exited (it may stay a zombie). */
+static void wait_main_exit(pid_t pid)
+{
+	int fd = -1;
+
+#ifdef SYS_pidfd_open
+	fd = syscall(SYS_pidfd_open, pid, 0);
+#endif
+	if (fd >= 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+			;
+		close(fd);
+		return;
+	}
+	/* Before 5.3: no pidfd, so look every tenth of a second. */
+	while (!kill(pid, 0) || errno == EPERM)
+		usleep(100000);
+}
+
+/*
+ * A run killed before its destructor (SIGKILL, a timeout, a kill of the
+ * runner's session) must not leave the module loaded: a detached process
+ * waits for the main process to end and then unloads the module if that
+ * run still owns it. After a normal exit the destructor has unloaded it
+ * already and the unloader finds nothing to do. Started from a test's
+ * child, it is forked twice so no wait() of the test ever waits for it.
+ */
+static void start_unloader(void)
+{
+	pid_t mid = fork(), owner = kmod_main_pid;
+	int tries;
+
+	if (mid < 0) {
+		perror("# vas_probe: no unloader");
+		return;
+	}
+	if (mid > 0) {
+		waitpid(mid, NULL, 0);
+		return;
+	}
+	if (fork())
+		_exit(0);
+	vas_guard_detach(-1);
+	wait_main_exit(owner);
+	/* The run's other processes may hold the device open a moment longer. */
+	for (tries = 0; tries < 100 && module_owner() == owner; tries++) {
+		if (!syscall(SYS_delete_module, VAS_PROBE_NAME, O_NONBLOCK))
+			break;
+		usleep(100000);
+	}
+	_exit(0);
+}
+
 static int load_module(const char **reason)
 {
 	char path[PATH_MAX], params[32];
@@ -164,6 +223,8 @@ static int load_module(const char **reason)
 	snprintf(params, sizeof(params), "owner=%d", (int)kmod_main_pid);
 	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
 	close(fd);
+	if (!ret)
+		start_unloader();
 	if (ret == -EEXIST)	/* loaded meanwhile, by someone else */
 		return 0;
 	if (ret == -ENOSYS) {	/* the syscall itself is missing */

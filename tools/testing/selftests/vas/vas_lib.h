@@ -31,6 +31,30 @@ static inline uintptr_t vas_align_up(uintptr_t v, uintptr_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+/*
+ * One real load or store of the byte at p, which the compiler may not
+ * drop, merge or move across other accesses: what a volatile access does
+ * (fault probes, counted first touches), in the form kernel style takes.
+ * The empty asm uses the loaded value, so the load happens, and clobbers
+ * memory, so accesses stay in program order.
+ */
+static inline unsigned char vas_peek(const void *p)
+{
+	unsigned char c;
+
+	__asm__ __volatile__("" : : : "memory");
+	c = *(const unsigned char *)p;
+	__asm__ __volatile__("" : "+r" (c) : : "memory");
+	return c;
+}
+
+static inline void vas_poke(void *p, unsigned char c)
+{
+	__asm__ __volatile__("" : : : "memory");
+	*(unsigned char *)p = c;
+	__asm__ __volatile__("" : : : "memory");
+}
+
 /* Fixed skip reasons: CI parsers fold them into test names. */
 #define VAS_SKIP_ROOT		"needs root"
 #define VAS_SKIP_64BIT		"no non-canonical hole on 32-bit"
@@ -294,6 +318,14 @@ int vas_sysctl_write(const char *name, const char *val);
  */
 int vas_sysctl_set_guarded(const char *name, const char *val);
 int vas_sysctl_restore(const char *name);
+
+/*
+ * The start of every guard process (sysctl restorer, cgroup guard, module
+ * unloader): leave the test's session, signals and output, and close
+ * every descriptor but keep (-1: none), so that nothing waits on the
+ * guard and the guard holds no pipe the runner or other guards wait on.
+ */
+void vas_guard_detach(int keep);
 
 /* ---- the programs' main (vas_main.c) ---- */
 

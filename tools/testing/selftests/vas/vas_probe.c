@@ -262,9 +262,24 @@ int vas_user_va_bits(void)
 #else
 	{
 		char val[32];
+		int bits;
 
-		if (vas_kconfig("CONFIG_ARM64_VA_BITS", val, sizeof(val)) == 0)
-			return atoi(val);
+		if (vas_kconfig("CONFIG_ARM64_VA_BITS", val, sizeof(val)) == 0) {
+			bits = atoi(val);
+#if defined(__aarch64__)
+			/*
+			 * A 52-bit kernel on a CPU without FEAT_LVA (or
+			 * LPA2) runs with 48 bits (vabits_actual,
+			 * Documentation/arm64/memory.rst): TASK_SIZE is
+			 * then 2^48, and nothing maps at or above it.
+			 */
+			if (bits > 48 &&
+			    !vas_user_range_mappable((uintptr_t)1 << 48,
+						     vas_page_size()))
+				bits = 48;
+#endif
+			return bits;
+		}
 	}
 	return va_bits_from_stack();
 #endif

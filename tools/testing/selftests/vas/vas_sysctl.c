@@ -8,6 +8,7 @@
  * restore tells the restorer to stand down. The saved value is also
  * recorded in $VAS_STATE_DIR for run_tests.sh, the last line of defence.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -125,22 +126,41 @@ static void forget_saved(const struct sysctl_guard *g)
 		unlink(path);
 }
 
-static void restorer_main(struct sysctl_guard *g, int rfd)
+void vas_guard_detach(int keep)
 {
-	char c;
-	ssize_t got;
 	int fd = open("/dev/null", O_RDWR);
+	struct dirent *e;
+	DIR *d;
 
-	/* Leave the test's session and output so nothing waits on us. */
 	setsid();
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
 	if (fd >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
 	}
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		fd = atoi(e->d_name);
+		if (fd > 2 && fd != keep && fd != dirfd(d))
+			close(fd);
+	}
+	closedir(d);
+}
+
+static void restorer_main(struct sysctl_guard *g, int rfd)
+{
+	char c;
+	ssize_t got;
+
+	vas_guard_detach(rfd);
 	do {
 		got = read(rfd, &c, 1);
 	} while (got < 0 && errno == EINTR);
