@@ -35,6 +35,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
@@ -54,6 +55,73 @@
 static int owner;
 module_param(owner, int, 0444);
 MODULE_PARM_DESC(owner, "pid of the vas process that loaded the module");
+
+/*
+ * Fault injection (vas_probe.h, VAS_PROBE_FAULTS): at most one answer
+ * falsified, so that the tests can show they catch it. The names here
+ * and their order are the uapi list's.
+ */
+enum vas_fault {
+	VAS_FAULT_NONE,
+	VAS_FAULT_TASK_SIZE,
+	VAS_FAULT_VMALLOC,
+	VAS_FAULT_TEXT,
+	VAS_FAULT_KSTACK,
+	VAS_FAULT_ABSENT,
+	VAS_FAULT_NODE,
+	VAS_FAULT_ZONES,
+	VAS_FAULT_LOCKED,
+	VAS_FAULT_ANON_RSS,
+	VAS_FAULT_PINNED,
+	VAS_FAULT_COUNT
+};
+
+static const char * const vas_fault_names[VAS_FAULT_COUNT] = {
+	[VAS_FAULT_NONE] = "none",
+	[VAS_FAULT_TASK_SIZE] = "task_size",
+	[VAS_FAULT_VMALLOC] = "vmalloc",
+	[VAS_FAULT_TEXT] = "text",
+	[VAS_FAULT_KSTACK] = "kstack",
+	[VAS_FAULT_ABSENT] = "absent",
+	[VAS_FAULT_NODE] = "node",
+	[VAS_FAULT_ZONES] = "zones",
+	[VAS_FAULT_LOCKED] = "locked",
+	[VAS_FAULT_ANON_RSS] = "anon_rss",
+	[VAS_FAULT_PINNED] = "pinned",
+};
+
+static int vas_fault_state;
+
+static int vas_fault_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(vas_fault_names, val);
+
+	if (i < 0)
+		return -EINVAL;
+	WRITE_ONCE(vas_fault_state, i);
+	if (i != VAS_FAULT_NONE)
+		pr_notice("fault injection: '%s' answers are now false\n",
+			  vas_fault_names[i]);
+	return 0;
+}
+
+static int vas_fault_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", vas_fault_names[READ_ONCE(vas_fault_state)]);
+}
+
+static const struct kernel_param_ops vas_fault_ops = {
+	.set = vas_fault_set,
+	.get = vas_fault_get,
+};
+
+module_param_cb(fault, &vas_fault_ops, NULL, 0600);
+MODULE_PARM_DESC(fault, "falsify one answer (tests of the tests): " VAS_PROBE_FAULTS);
+
+static bool vas_fault(enum vas_fault f)
+{
+	return READ_ONCE(vas_fault_state) == f;
+}
 
 /* Pages walked per mmap_read_lock hold (and per copy_to_user). */
 #define VAS_WALK_CHUNK	256
@@ -279,6 +347,10 @@ static long vas_layout(void __user *uarg)
 	l->max_pfn = vas_max_pfn();
 	l->totalram_pages = totalram_pages();
 	vas_layout_kaslr(&l->kaslr);
+	if (vas_fault(VAS_FAULT_TASK_SIZE))
+		l->task_size += PAGE_SIZE;
+	if (vas_fault(VAS_FAULT_TEXT))
+		l->kaslr.kernel_text += PAGE_SIZE;
 	ret = vas_put(uarg, l, sizeof(*l));
 out:
 	kfree(l);
@@ -370,6 +442,8 @@ static long vas_addrs(void __user *uarg)
 		return -ENOMEM;
 	vas_addr_mapped(&r.vmalloc, buf);
 	vfree(buf);
+	if (vas_fault(VAS_FAULT_VMALLOC) && (r.vmalloc.flags & VAS_PROBE_A_LINEAR))
+		r.vmalloc.kva = r.vmalloc.linear;
 
 	vas_addr_mapped(&r.module_text, (const void *)&vas_addrs);
 
@@ -461,9 +535,10 @@ static void vas_walk_pte(struct vas_probe_pte *e, pte_t pte)
 	vas_walk_pfn(e, pte_pfn(pte));
 }
 
-/* A PMD or PUD leaf: a huge page. */
-static void vas_walk_huge(struct vas_probe_pte *e, int level, u64 val,
-			  unsigned long pfn, bool write, bool dirty, bool young)
+/* A PMD or PUD leaf: a huge page (x86, arm64, ARM LPAE report its bits). */
+static void __maybe_unused vas_walk_huge(struct vas_probe_pte *e, int level,
+					 u64 val, unsigned long pfn,
+					 bool write, bool dirty, bool young)
 {
 	e->level = level;
 	e->leaf_shift = level == 2 ? PMD_SHIFT : PUD_SHIFT;
@@ -516,6 +591,20 @@ static void vas_walk_pud_leaf(struct vas_probe_pte *e, pud_t pud,
 		      pte_write(pte), pte_dirty(pte), pte_young(pte));
 }
 #else
+#if defined(CONFIG_ARM_LPAE)
+/*
+ * 32-bit ARM with LPAE (THP): a section entry keeps the valid, user and
+ * XN bits where a PTE has them (pgtable-3level-hwdef.h), and
+ * pgtable-3level.h reads its write, dirty and young bits and its pfn.
+ */
+static void vas_walk_pmd_leaf(struct vas_probe_pte *e, pmd_t pmd,
+			      unsigned long addr)
+{
+	vas_walk_huge(e, 2, pmd_val(pmd),
+		      pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
+		      pmd_write(pmd), pmd_dirty(pmd), pmd_young(pmd));
+}
+#else
 /* Other architectures: level and size only; the bits stay unreported. */
 static void vas_walk_pmd_leaf(struct vas_probe_pte *e, pmd_t pmd,
 			      unsigned long addr)
@@ -525,6 +614,7 @@ static void vas_walk_pmd_leaf(struct vas_probe_pte *e, pmd_t pmd,
 	e->valid |= VAS_PROBE_PTE_HUGE | VAS_PROBE_PTE_MAPPED;
 	e->flags |= VAS_PROBE_PTE_HUGE | VAS_PROBE_PTE_MAPPED;
 }
+#endif
 
 static void vas_walk_pud_leaf(struct vas_probe_pte *e, pud_t pud,
 			      unsigned long addr)
@@ -599,7 +689,8 @@ static void vas_walk_one(struct mm_struct *mm, unsigned long addr,
 
 /* n pages from addr into out[]; the caller holds mmap_read_lock. */
 static void vas_walk_chunk(struct mm_struct *mm, unsigned long addr,
-			   unsigned long n, struct vas_probe_pte *out)
+			   unsigned long n, struct vas_probe_pte *out,
+			   bool *hid)
 {
 	struct vm_area_struct *vma = NULL;
 	unsigned long i, flags;
@@ -618,6 +709,13 @@ static void vas_walk_chunk(struct mm_struct *mm, unsigned long addr,
 		local_irq_save(flags);
 		vas_walk_one(mm, addr, e);
 		local_irq_restore(flags);
+		if (vas_fault(VAS_FAULT_NODE) && e->node != NUMA_NO_NODE)
+			e->node++;
+		if (vas_fault(VAS_FAULT_ABSENT) && !*hid &&
+		    (e->flags & VAS_PROBE_PTE_PRESENT)) {
+			e->flags &= ~(VAS_PROBE_PTE_PRESENT | VAS_PROBE_PTE_MAPPED);
+			*hid = true;
+		}
 	}
 }
 
@@ -628,6 +726,7 @@ static long vas_walk(void __user *uarg)
 	struct vas_probe_pte *buf;
 	struct vas_probe_walk r;
 	unsigned long done, n;
+	bool hid = false;
 	long ret = vas_copy_req(&r, uarg, sizeof(r));
 
 	if (ret)
@@ -652,7 +751,7 @@ static long vas_walk(void __user *uarg)
 			ret = -EINTR;
 			break;
 		}
-		vas_walk_chunk(mm, r.addr + (done << PAGE_SHIFT), n, buf);
+		vas_walk_chunk(mm, r.addr + (done << PAGE_SHIFT), n, buf, &hid);
 		mmap_read_unlock(mm);
 		/* Outside the lock: copying may fault in the caller's pages. */
 		if (copy_to_user(out + done, buf, n * sizeof(*buf))) {
@@ -732,6 +831,8 @@ static long vas_vma(void __user *uarg)
 		r.vflags |= VAS_PROBE_VMA_ANON;
 	if (vma->vm_file)
 		r.vflags |= VAS_PROBE_VMA_FILE;
+	if (vas_fault(VAS_FAULT_LOCKED))
+		r.vflags &= ~VAS_PROBE_VMA_LOCKED;
 	mmap_read_unlock(mm);
 	return vas_put(uarg, &r, sizeof(r));
 }
@@ -773,6 +874,10 @@ static long vas_mm(void __user *uarg)
 	r.brk = mm->brk;
 	r.start_stack = mm->start_stack;
 	mmap_read_unlock(mm);
+	if (vas_fault(VAS_FAULT_ANON_RSS))
+		r.anon_rss *= 2;
+	if (vas_fault(VAS_FAULT_PINNED))
+		r.pinned_vm = 0;
 	return vas_put(uarg, &r, sizeof(r));
 }
 
@@ -841,6 +946,7 @@ static long vas_zones(void __user *uarg)
 	struct vas_probe_zone *buf = NULL;
 	size_t n = 0;
 	long cap = vas_list_req(&r, uarg, sizeof(*buf));
+	bool short_one = vas_fault(VAS_FAULT_ZONES);
 	int nid, i;
 
 	if (cap < 0)
@@ -869,6 +975,10 @@ static long vas_zones(void __user *uarg)
 			e->present = z->present_pages;
 			e->managed = zone_managed_pages(z);
 			e->free = zone_page_state(z, NR_FREE_PAGES);
+			if (short_one && e->present) {
+				e->present--;
+				short_one = false;
+			}
 			n++;
 		}
 	}
@@ -889,6 +999,8 @@ static long vas_kstack(void __user *uarg)
 	/* This handler's frame: where it sits on the task stack. */
 	r.sp = (unsigned long)__builtin_frame_address(0);
 	r.stack_base = (unsigned long)task_stack_page(current);
+	if (vas_fault(VAS_FAULT_KSTACK))
+		r.sp = r.stack_base + THREAD_SIZE / 2;
 	r.offset = r.sp - r.stack_base;
 	r.thread_size = THREAD_SIZE;
 	if (IS_ENABLED(CONFIG_VMAP_STACK))

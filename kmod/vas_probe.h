@@ -36,6 +36,28 @@
 /* Bumped whenever a struct or a command changes meaning. */
 #define VAS_PROBE_ABI		1
 
+/*
+ * Fault injection, for proving that the tests catch a wrong answer: the
+ * module parameter "fault" (root only, mode 0600, settable at load time or
+ * later through /sys/module/vas_probe/parameters/fault) names at most one
+ * answer the module then falsifies. Anything but these names is refused
+ * with EINVAL. Never set on a machine whose results matter.
+ *
+ *   none       every answer true (the default)
+ *   task_size  LAYOUT: task_size one page too high
+ *   vmalloc    ADDRS: the vmalloc buffer reported at its linear-map alias
+ *   text       LAYOUT: kaslr.kernel_text one page off
+ *   kstack     KSTACK: the same offset on every call
+ *   absent     WALK: the first present page of a request reported absent
+ *   node       WALK: each page's node one higher than it is
+ *   zones      ZONES: the first populated zone one present page short
+ *   locked     VMA: VAS_PROBE_VMA_LOCKED never set
+ *   anon_rss   MM: anon_rss reported twice over
+ *   pinned     MM: pinned_vm always 0
+ */
+#define VAS_PROBE_FAULTS	"none task_size vmalloc text kstack absent " \
+				"node zones locked anon_rss pinned"
+
 /* Unused in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define VAS_PROBE_IOC_MAGIC	0xB9
 
