@@ -12,7 +12,10 @@
 set -eu
 . "$(dirname "$0")/apt-fetch.sh"
 
-# What the harness, lib.mk, the kselftest install and the style checks use.
+# What the harness, lib.mk, the kselftest install (gen_tar), the style
+# checks (checkpatch), the KTAP parser (kunit_parser.py) and a config
+# merge (merge_config.sh: scripts, the top and arch Makefiles and every
+# Kconfig file) use. Entries may be tar wildcards.
 FILES="tools/testing/selftests/lib.mk
 tools/testing/selftests/kselftest.h
 tools/testing/selftests/kselftest_harness.h
@@ -22,10 +25,13 @@ tools/testing/selftests/Makefile
 tools/testing/selftests/run_kselftest.sh
 tools/testing/selftests/gen_kselftest_tar.sh
 tools/testing/selftests/kselftest_install.sh
-scripts/subarch.include
-scripts/checkpatch.pl
-scripts/spelling.txt
-scripts/const_structs.checkpatch"
+tools/testing/kunit/kunit_parser.py
+tools/testing/kunit/kunit_printer.py
+Makefile
+scripts
+arch/*/Makefile*
+Kconfig
+*/Kconfig*"
 LINKED="lib.mk kselftest.h kselftest_harness.h kselftest"
 
 die() {
@@ -57,7 +63,9 @@ else
 	mkdir -p "$cache" && cache=$(cd "$cache" && pwd) ||
 		die "cannot create the cache folder $cache"
 	tree=$cache/linux-source-$debian
-	if [ ! -f "$tree/.complete" ]; then
+	# A cache extracted with another file list is extracted again.
+	stamp=$(echo "$FILES" | cksum)
+	if [ "$(cat "$tree/.complete" 2>/dev/null)" != "$stamp" ]; then
 		pkg=linux-source-$debian
 		tmp=$cache/.tmp-$pkg
 		rm -rf "$tmp"
@@ -68,16 +76,20 @@ else
 		deb=$(ls "$tmp"/"$pkg"_*.deb)
 		mkdir -p "$tmp/tree"
 		# The tarball is xz-compressed as a whole: one pass, only FILES kept.
+		# Unexpanded here (tar matches them), one word per member.
+		set -f
 		# shellcheck disable=SC2046 # one word per member, no spaces in them
 		dpkg-deb --fsys-tarfile "$deb" |
 			tar -xO "./usr/src/$pkg.tar.xz" | xz -dc |
 			tar -x -C "$tmp/tree" --strip-components=1 \
+				--wildcards --wildcards-match-slash \
 				$(echo "$FILES" | sed "s|^|$pkg/|") ||
 			die "could not extract the harness from $deb"
+		set +f
 		rm -rf "$tree"
 		mv "$tmp/tree" "$tree"
 		rm -rf "$tmp"
-		touch "$tree/.complete"
+		echo "$stamp" > "$tree/.complete"
 	fi
 fi
 
