@@ -26,11 +26,14 @@ usage: $0 [options] [GROUP...]      (default: every group)
   --vm[=CFG[,CFG...]]    run in QEMU guests: CFG from vm/*.conf, or 'all';
                          plain --vm runs the default config (x86_64)
   --results DIR          where results go (default: results/)
-  --samples N            ASLR samples per mode (default 256)
+  --samples N            ASLR samples per mode (default 256; QEMU guests:
+                         their config's VM_SAMPLES)
   -h, --help             this text
 groups: $VAS_GROUPS
 environment: VAS_BIN (built programs, default build/native),
-  VAS_TIMEOUT (seconds per program, default from the settings file)
+  VAS_TIMEOUT (seconds per program, default from the settings file),
+  VAS_LOCK (the lock that keeps two host runs apart, default
+  /run/lock/vas.lock)
 exit: 0 nothing failed, 1 a test failed, 2 usage or setup error
 EOF
 }
@@ -44,11 +47,14 @@ usage_error() {
 
 setup_error() {
 	echo "vas: $*" >&2
+	# A run that cannot finish leaves no half-written results folder.
+	[ -z "${run_dir:-}" ] || [ -n "${VAS_KEEP_STATE:-}" ] || rm -rf "$run_dir"
 	exit 2
 }
 
 # ---- arguments ----
-list=0 vm='' results=$here/results samples=256 groups=''
+list=0 vm='' results=$here/results samples=256 groups='' samples_given=0
+# shellcheck disable=SC2034 # samples_given: read by runner/vm.sh
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list=1 ;;
@@ -58,8 +64,8 @@ while [ $# -gt 0 ]; do
 		results=$2; shift ;;
 	--results=*) results=${1#--results=} ;;
 	--samples) [ $# -ge 2 ] || usage_error "--samples needs a number"
-		samples=$2; shift ;;
-	--samples=*) samples=${1#--samples=} ;;
+		samples=$2 samples_given=1; shift ;;
+	--samples=*) samples=${1#--samples=} samples_given=1 ;;
 	-h|--help) usage; exit 0 ;;
 	-*) usage_error "unknown option '$1'" ;;
 	*)
@@ -75,6 +81,8 @@ case $samples in
 esac
 [ -n "$groups" ] || groups=$VAS_GROUPS
 [ -r "$awkdir/results.awk" ] || setup_error "$awkdir/results.awk is missing"
+[ -r "$awkdir/session.sh" ] || setup_error "$awkdir/session.sh is missing"
+. "$awkdir/session.sh"
 if [ -n "$vm" ]; then
 	[ "$list" = 0 ] || usage_error "--list and --vm do not go together"
 	. "$awkdir/vm.sh"
@@ -118,7 +126,32 @@ sysctl_file() {
 	echo "/proc/sys/$(echo "$1" | tr . /)"
 }
 
-# (A --vm run changes nothing here: its tests run in the guests.)
+# Not root, or /proc/sys read-only (a container): the tests that need
+# either SKIP and say so; said once here too.
+if [ -z "$vm" ] && [ "$list" = 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "vas: not root: tests that need root SKIP (run as root for the whole suite)" >&2
+	elif [ -e /proc/sys/vm/mmap_min_addr ] && [ ! -w /proc/sys/vm/mmap_min_addr ]; then
+		echo "vas: /proc/sys is read-only here: tests that change sysctls SKIP (run where /proc/sys is writable, e.g. not in a container)" >&2
+	fi
+fi
+
+# Sysctls and the module are global: two runs here at once would change
+# them under each other (and undo each other's restores), so a run waits
+# for any other to end. (A --vm run changes nothing here: its tests run
+# in the guests.)
+if [ -z "$vm" ] && [ "$list" = 0 ] && command -v flock > /dev/null; then
+	lock=${VAS_LOCK:-/run/lock/vas.lock}
+	[ -d "${lock%/*}" ] || lock=/tmp/vas.lock
+	(umask 0; : >> "$lock") 2>/dev/null
+	if [ -r "$lock" ]; then
+		exec 9< "$lock"
+		if ! flock -n 9; then
+			echo "vas: another vas run holds $lock: waiting for it to end" >&2
+			flock 9
+		fi
+	fi
+fi
 [ -n "$vm" ] || for s in $VAS_SYSCTLS; do
 	f=$(sysctl_file "$s")
 	[ -r "$f" ] && cat "$f" > "$state/saved.$s" 2>/dev/null
@@ -188,30 +221,18 @@ restore_sysctls() {
 }
 
 # ---- running one program ----
-# The pid of each process in the session sid, from /proc (no pkill needed).
-session_pids() {
-	for st in /proc/[0-9]*/stat; do
-		{ read -r line < "$st"; } 2>/dev/null || continue
-		rest=${line##*) }
-		# shellcheck disable=SC2086
-		set -- $rest
-		if [ "${4:-}" = "$sid" ]; then
-			p=${st#/proc/}
-			echo "${p%/stat}"
-		fi
-	done
-}
-
-kill_session() {
-	sid=$1
-	for p in $(session_pids); do
-		kill "-$2" "$p" 2>/dev/null
-	done
-}
 
 uptime_cs() {
 	read -r up _ < /proc/uptime
 	echo "${up%.*}${up#*.}"
+}
+
+# The same into now_cs, without a fork: the runner must not fork while a
+# test holds the commit limit (vm.overcommit_memory=2 at its edge: paging),
+# or the shell dies with "can't fork".
+uptime_now() {
+	read -r up _ < /proc/uptime
+	now_cs=${up%.*}${up#*.}
 }
 
 prog_timeout() {
@@ -251,7 +272,8 @@ run_prog() {
 	rm -f "$fifo" "$state/timedout"
 	mkfifo "$fifo" || setup_error "cannot create a fifo in $state"
 	emit "# selftests: vas: $g"
-	start=$(uptime_cs)
+	uptime_now
+	start=$now_cs
 	# Own session: a timeout kills the program and every test child,
 	# which the harness puts in process groups of their own.
 	(cd "$bin" && VAS_STATE_DIR=$state VAS_SAMPLES=$samples \
@@ -275,12 +297,13 @@ run_prog() {
 	test_start=$start
 	while IFS= read -r line; do
 		case $line in
-		"#  RUN "*) test_start=$(uptime_cs) ;;
+		"#  RUN "*) uptime_now; test_start=$now_cs ;;
 		"ok "*|"not ok "*)
 			n=${line#ok }
 			n=${n#not ok }
 			n=${n%% *}
-			echo "$g $n $(($(uptime_cs) - test_start))" >> "$timing" ;;
+			uptime_now
+			echo "$g $n $((now_cs - test_start))" >> "$timing" ;;
 		esac
 		emit "# $line"
 	done < "$fifo"
@@ -292,7 +315,8 @@ run_prog() {
 	# live in their own sessions) go with the program.
 	kill_session "$cur_pid" KILL
 	cur_pid='' watchdog=''
-	echo "$g prog $(($(uptime_cs) - start))" >> "$timing"
+	uptime_now
+	echo "$g prog $((now_cs - start))" >> "$timing"
 	if [ -e "$state/timedout" ]; then
 		emit "not ok $num selftests: vas: $g # TIMEOUT $t seconds"
 	elif [ "$rc" = 0 ]; then
@@ -318,6 +342,34 @@ write_env() {
 	fi
 }
 
+# kcidb.json (KCIDB I/O schema v5) from a ktap.log: write_kcidb KTAP
+# TIMING ENVFILE OUT. VAS_KCIDB_ORIGIN, VAS_KCIDB_BUILD_ID and
+# VAS_KCIDB_LOG_URL carry the lab's names (see runner/kcidb.awk).
+write_kcidb() {
+	[ -r "$awkdir/kcidb.awk" ] || return 0
+	awk -v fmt=kcidb -v timing="$2" -v envfile="$3" \
+		-v origin="${VAS_KCIDB_ORIGIN:-vas}" -v build_id="${VAS_KCIDB_BUILD_ID:-}" \
+		-v log_url="${VAS_KCIDB_LOG_URL:-}" \
+		-f "$awkdir/results.awk" -f "$awkdir/kcidb.awk" "$1" > "$4.tmp" &&
+		mv "$4.tmp" "$4" || setup_error "could not convert $1 (kcidb)"
+}
+
+# index.html: the matrix and each config's address space, for configs
+# (folders under DIR, "." for a host run) that have results.json.
+# write_report DIR CFG...
+write_report() {
+	out=$1
+	shift
+	[ -r "$awkdir/report.awk" ] || return 0
+	if awk -v dir="$out" -v run_id="$run_id" -v host="$(uname -n)" \
+		-f "$awkdir/report.awk" "$@" > "$out/index.html.tmp"; then
+		mv "$out/index.html.tmp" "$out/index.html"
+	else
+		rm -f "$out/index.html.tmp"
+		echo "vas: could not write $out/index.html" >&2
+	fi
+}
+
 # ---- the run ----
 [ -z "$vm" ] || vm_main
 set -- $groups
@@ -339,6 +391,8 @@ for fmt in json junit summary; do
 done
 mv "$state/out.json" "$run_dir/results.json"
 mv "$state/out.junit" "$run_dir/junit.xml"
+write_report "$run_dir" .
+write_kcidb "$ktap" "$timing" "$state/env" "$run_dir/kcidb.json"
 ln -sfn "$run_id" "$results/latest"
 summary=$(cat "$state/out.summary")
 rm -f "$state/out.summary"
