@@ -16,6 +16,12 @@ vm_timeout=${VAS_VM_TIMEOUT:-900}
 vm_pid=
 tail_pid=
 stream=1
+# Guests booted at once (each gets -smp 2 of its config): two on a
+# machine of 2 CPUs or more, VAS_VM_JOBS to change.
+vm_jobs=${VAS_VM_JOBS:-$( [ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -ge 2 ] && echo 2 || echo 1)}
+# Preparing (fetching kernels, building) goes one config at a time:
+# configs share the kernels, the suite's build and the module's.
+vm_lock=$vm_build/.vm-prepare.lock
 
 vm_configs() {
 	for c in "$here"/vm/*.conf; do
@@ -83,7 +89,8 @@ vm_copy_libs() {
 vm_prepare() {
 	cfg=$1
 	vm_log "$cfg: fetching the kernel ($VM_KERNEL)"
-	eval "$(sh "$here/scripts/kernel.sh" --meta "$VM_KERNEL" --cache "$vm_cache")" ||
+	eval "$(sh "$here/scripts/kernel.sh" --meta "$VM_KERNEL" --arch "$VM_DEB_ARCH" \
+		--cache "$vm_cache")" ||
 		setup_error "$cfg: could not get the kernel $VM_KERNEL"
 	suite=$vm_build/vm-$VM_BUILD_ARCH
 	vm_log "$cfg: building the suite for $VM_BUILD_ARCH (static)"
@@ -111,7 +118,7 @@ vm_prepare() {
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 	cp "$here/run_tests.sh" "$root/vas/"
-	cp "$here/runner/results.awk" "$root/vas/runner/"
+	cp "$here/runner/results.awk" "$here/runner/session.sh" "$root/vas/runner/"
 	for g in $groups vas_env; do
 		[ -x "$suite/$g" ] || setup_error "$cfg: $suite/$g was not built"
 	done
@@ -122,6 +129,17 @@ vm_prepare() {
 	vm_copy_libs "$root"
 	cp "$here/tools/testing/selftests/vas/settings" "$root/vas/bin/"
 	cp "$kmod/vas_probe.ko" "$root/vas/bin/"
+	# VAS_VM_EXTRA: a folder whose "run" script the guest runs after
+	# the suite (make check's mutations, the module fuzzer).
+	# VAS_VM_EXTRA_CONFIGS: the configs it is for (default x86_64).
+	case " ${VAS_VM_EXTRA_CONFIGS:-x86_64} " in
+	*" $cfg "*) ;;
+	*) VAS_VM_EXTRA= ;;
+	esac
+	if [ -n "${VAS_VM_EXTRA:-}" ]; then
+		cp -R "$VAS_VM_EXTRA" "$root/vas/extra" ||
+			setup_error "$cfg: cannot copy VAS_VM_EXTRA=$VAS_VM_EXTRA"
+	fi
 	# The tests read the kernel's config where Debian keeps it.
 	cp "$KCONFIG" "$root/boot/config-$KREL"
 	initrd=$vm_build/vm-initramfs/$cfg.cpio.gz
@@ -198,22 +216,27 @@ vm_boot_retried() {
 # boot); the verdict holds until the host reboots.
 vm_accel() {
 	boot_id=$(cat /proc/sys/kernel/random/boot_id 2> /dev/null || echo unknown)
-	verdict=$vm_cache/kvm.$boot_id
+	verdict=$vm_cache/kvm.$boot_id.${VM_QEMU##*/}
+	# KVM runs guests of the host's own architecture only.
+	case ${VM_QEMU##*-}:$(uname -m) in
+	x86_64:x86_64|i386:x86_64|i386:i?86|aarch64:aarch64|arm:armv7*|arm:armv8*) ;;
+	*) [ -f "$verdict" ] || echo tcg > "$verdict" ;;
+	esac
 	if [ ! -f "$verdict" ]; then
 		echo tcg > "$verdict"
 		if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-			stream=0
+			was=$stream stream=0
 			if vm_boot "$run_dir/kvm-probe.log" 20 "-enable-kvm" "vas.groups=none" &&
 			   grep -q '^vas-guest: up' "$run_dir/kvm-probe.log"; then
 				echo kvm > "$verdict"
 			fi
-			stream=1
+			stream=$was
 		fi
 		rm -f "$run_dir/kvm-probe.log" "$run_dir/kvm-probe.log.qemu"
 		if [ "$(cat "$verdict")" = kvm ]; then
-			echo "# vm: KVM works here: using it" >&2
+			echo "# vm: KVM works here for ${VM_QEMU##*/}: using it" >&2
 		else
-			echo "# vm: KVM unusable here (no /dev/kvm, or a test boot hung): using TCG, slower" >&2
+			echo "# vm: KVM unusable here for ${VM_QEMU##*/} (no /dev/kvm, or a test boot hung): using TCG, slower" >&2
 		fi
 	fi
 	[ "$(cat "$verdict")" = kvm ] && echo "-enable-kvm"
@@ -227,31 +250,62 @@ vm_collect() {
 		out != "" { print > out }'
 }
 
-# One config, sequentially: prepare, boot, collect. Sets vm_status.
+# The preparation lock: a folder holding the runner's pid, taken over
+# when that runner is gone.
+vm_lock_take() {
+	mkdir -p "$vm_build"
+	while ! mkdir "$vm_lock" 2> /dev/null; do
+		owner=$(cat "$vm_lock/pid" 2> /dev/null)
+		if [ -n "$owner" ] && ! kill -0 "$owner" 2> /dev/null; then
+			rm -rf "$vm_lock"
+			continue
+		fi
+		sleep 1
+	done
+	echo "$$" > "$vm_lock/pid"
+	vm_locked=1
+}
+
+vm_lock_drop() {
+	[ "${vm_locked:-0}" = 1 ] && rm -rf "$vm_lock"
+	vm_locked=0
+}
+
+# One config: prepare, boot, collect; exits 0, 2 (setup error) or 3.
 vm_run_one() {
 	cfg=$1
 	mkdir -p "$run_dir/$cfg"
 	(
+		VM_SAMPLES=
 		# shellcheck disable=SC1090
 		. "$here/vm/$cfg.conf"
+		trap 'vm_lock_drop' EXIT
+		vm_lock_take
 		vm_prepare "$cfg"
 		accel=$(vm_accel)
+		vm_lock_drop
+		# --samples given wins; else the config's, else the default.
+		[ "${samples_given:-0}" = 1 ] || samples=${VM_SAMPLES:-$samples}
+		# Tests that know an emulator's deviations read this.
+		extra="vas.config=$cfg vas.samples=$samples"
+		[ -n "$accel" ] || extra="$extra vas.emulated=1"
 		vm_log "$cfg: booting $KREL ($VM_DESC)"
 		start=$(uptime_cs)
 		ggroups=$(echo $groups | tr ' ' ,)
 		if ! vm_boot_retried "$run_dir/$cfg/console.log" "$vm_timeout" "$accel" \
-			"vas.config=$cfg vas.groups=$ggroups vas.samples=$samples"; then
+			"$extra vas.groups=$ggroups"; then
 			vm_log "$cfg: ERROR: the guest did not finish within $vm_timeout s (console: $run_dir/$cfg/console.log)"
 			exit 3
 		fi
 		vm_collect "$run_dir/$cfg"
-		vm_log "$cfg: boot and suite took $(( ($(uptime_cs) - start) / 100 )) s"
+		took=$(($(uptime_cs) - start))
+		vm_log "$cfg: boot and suite took $((took / 100)).$((took % 100 / 10)) s"
 		if [ ! -s "$run_dir/$cfg/ktap.log" ]; then
 			vm_log "$cfg: ERROR: the guest printed no results (console: $run_dir/$cfg/console.log)"
 			exit 3
 		fi
 		case " $groups " in
-		*" kaslr "*) vm_second_boot "$cfg" "$accel" ;;
+		*" kaslr "*) vm_second_boot "$cfg" "$accel" "$extra" ;;
 		esac
 		vm_convert "$run_dir/$cfg"
 	)
@@ -266,6 +320,7 @@ vm_convert() {
 			-f "$awkdir/results.awk" "$1/ktap.log" > "$out.tmp" &&
 			mv "$out.tmp" "$out" || setup_error "could not convert $1/ktap.log"
 	done
+	write_kcidb "$1/ktap.log" "$1/timing" "$1/env" "$1/kcidb.json"
 	rm -f "$1/timing" "$1/env"
 }
 
@@ -283,16 +338,19 @@ vm_second_boot() {
 	mkdir -p "$dir/boot2"
 	vm_log "$cfg: second boot, to compare the kernel's randomized bases"
 	if ! vm_boot_retried "$dir/boot2/console.log" "$vm_timeout" "$2" \
-		"vas.config=$cfg vas.groups=kaslr vas.samples=$samples"; then
+		"$3 vas.groups=kaslr vas.noextra=1"; then
 		vm_log "$cfg: ERROR: the second boot did not finish"
 	fi
 	vm_collect "$dir/boot2"
 	one=$(vm_kaslr_bases "$dir/ktap.log")
 	two=$(vm_kaslr_bases "$dir/boot2/ktap.log" 2> /dev/null)
+	# Without KASLR built in (32-bit ARM has none) or with nokaslr,
+	# the bases stay.
 	case " $VM_APPEND " in
 	*" nokaslr "*) want=same ;;
 	*) want=differ ;;
 	esac
+	grep -q '^CONFIG_RANDOMIZE_BASE=y' "$KCONFIG" || want=same
 	if [ -z "$two" ] && ! grep -q '^vas-guest: up' "$dir/boot2/console.log"; then
 		# No second boot to compare: an error of the run, not a verdict.
 		verdict=error why="# the second boot died before the suite started"
@@ -341,8 +399,33 @@ vm_main() {
 		q=$(sed -n 's/^VM_QEMU=//p' "$here/vm/$c.conf")
 		command -v "$q" > /dev/null || setup_error "--vm=$c needs $q: run 'make deps'"
 	done
-	trap 'echo "vas: interrupted" >&2; [ -n "$vm_pid" ] && kill -9 "$vm_pid" 2>/dev/null; vm_stop_stream; exit 130' INT TERM HUP
-	tp=0 tf=0 ts=0
+	trap 'echo "vas: interrupted" >&2; vm_kill_jobs; [ -n "$vm_pid" ] && kill -9 "$vm_pid" 2>/dev/null; vm_stop_stream; exit 130' INT TERM HUP
+	# Several guests at once: each config runs as a job of its own,
+	# its console is not streamed (console.log has it) and its lines
+	# start with its name.
+	n=0
+	for c in $configs; do n=$((n + 1)); done
+	[ "$n" -gt 1 ] && [ "$vm_jobs" -gt 1 ] && stream=0
+	vm_job_pids=''
+	running=''
+	for c in $configs; do
+		while [ "$(echo "$running" | wc -w)" -ge "$vm_jobs" ]; do
+			sleep 1
+			still=''
+			for r in $running; do
+				[ -f "$run_dir/$r/.rc" ] || still="$still $r"
+			done
+			running=$still
+		done
+		(
+			vm_run_one "$c"
+			echo $? > "$run_dir/$c/.rc"
+		) &
+		vm_job_pids="$vm_job_pids $!"
+		running="$running $c"
+	done
+	wait
+	tp=0 tf=0 ts=0 setup=0
 	matrix=$run_dir/matrix.md
 	{
 		printf '| config |'
@@ -352,7 +435,9 @@ vm_main() {
 		printf '\n'
 	} > "$matrix"
 	for c in $configs; do
-		if vm_run_one "$c"; then
+		rc=$(cat "$run_dir/$c/.rc" 2> /dev/null || echo 3)
+		rm -f "$run_dir/$c/.rc"
+		if [ "$rc" = 0 ]; then
 			line=$(awk -v fmt=summary -v timing=/dev/null -v envfile=/dev/null \
 				-f "$awkdir/results.awk" "$run_dir/$c/ktap.log")
 			echo "# $c: $line"
@@ -367,15 +452,33 @@ vm_main() {
 				printf '\n'
 			} >> "$matrix"
 		else
-			rc=$?
-			[ "$rc" = 2 ] && exit 2
+			[ "$rc" = 2 ] && setup=1
 			tf=$((tf + 1))
 			echo "| $c | ERROR: no results |" >> "$matrix"
 		fi
 	done
+	# shellcheck disable=SC2086
+	write_report "$run_dir" $configs
 	ln -sfn "$run_id" "$results/latest"
 	echo "# results: $run_dir"
 	echo "vas: $tp passed, $tf failed, $ts skipped"
+	[ "$setup" = 0 ] || exit 2
 	[ "$tf" = 0 ]
 	exit $?
+}
+
+# Interrupted: the jobs go, with everything they started (their QEMUs).
+vm_kill_tree() {
+	for c in $(cat /proc/[0-9]*/stat 2> /dev/null | awk -v p="$1" '{
+		pid = $1; s = $0; sub(/.*\) /, "", s); split(s, f, " ")
+		if (f[2] == p) print pid }'); do
+		vm_kill_tree "$c"
+	done
+	kill -9 "$1" 2> /dev/null
+}
+
+vm_kill_jobs() {
+	for p in $vm_job_pids; do
+		vm_kill_tree "$p"
+	done
 }

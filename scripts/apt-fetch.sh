@@ -5,7 +5,7 @@
 # installed). A fresh machine has no package lists yet: as root, update
 # them once and try again. Fails with the last line apt printed.
 apt_fetch() {
-	_dir=$1
+	_dir=$(cd "$1" && pwd) || return 1
 	shift
 	(cd "$_dir" && apt-get download "$@" > /dev/null 2> "$_dir/apt.log") && return 0
 	if [ "$(id -u)" = 0 ] && apt-get update -q > /dev/null 2>&1; then

@@ -13,12 +13,23 @@ set -eu
 # install rules.
 RUN_PKGS="gcc make libc6-dev liburing-dev libnuma-dev xz-utils rsync"
 # QEMU boots the guests (TCG or KVM); cpio packs their initramfs; gcc-12
-# and libelf build the helper module against Debian's kernel headers.
-VM_PKGS="qemu-system-x86 cpio gzip gcc-12 libelf-dev"
+# and libelf build the helper module against Debian's kernel headers; the
+# cross compilers (with their libc6-*-cross) build the suite and the
+# module for the arm64, armhf and i386 guests.
+VM_PKGS="qemu-system-x86 qemu-system-arm cpio gzip gcc-12 libelf-dev
+gcc-aarch64-linux-gnu gcc-i686-linux-gnu gcc-arm-linux-gnueabihf"
+# The guests' kernels, busybox, liburing and libnuma are those
+# architectures' Debian packages, downloaded (never installed): apt must
+# know the architectures.
+VM_ARCHES="arm64 armhf i386"
 # busybox runs the runner as a board would; python3 parses results back;
-# the cross compilers prove the arm64, i386 and armhf builds.
+# the cross compilers prove the arm64, i386 and armhf builds; chromium
+# renders the report page headless; the CI checks: jsonschema (KCIDB),
+# yaml (LAVA), flex, bison and pahole (merge_config.sh's alldefconfig as
+# Debian's config was made), sparse and shellcheck (quality gates).
 CHECK_PKGS="busybox python3 procps gcc-aarch64-linux-gnu gcc-i686-linux-gnu
-gcc-arm-linux-gnueabihf"
+gcc-arm-linux-gnueabihf chromium python3-jsonschema python3-yaml flex bison
+pahole sparse shellcheck"
 
 case ${1:-run} in
 run) want=$RUN_PKGS ;;
@@ -33,6 +44,30 @@ installed() {
 	esac
 	return 1
 }
+
+# dpkg --add-architecture for the guests' packages, then fresh lists. One
+# architecture's index may fail to update (a mirror in sync): what the
+# guests need is checked when they are prepared, not here.
+add_arches() {
+	added=
+	for a in $VM_ARCHES; do
+		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		if [ "$(id -u)" != 0 ]; then
+			echo "deps: as root run: dpkg --add-architecture $a && apt-get update" >&2
+			exit 2
+		fi
+		dpkg --add-architecture "$a"
+		added="$added $a"
+	done
+	if [ -n "$added" ]; then
+		echo "deps: added the architectures$added"
+		apt-get update -q > /dev/null 2>&1 ||
+			echo "deps: apt-get update reported errors (an index may be syncing): going on" >&2
+	fi
+}
+case ${1:-run} in
+vm|check) add_arches ;;
+esac
 
 missing=
 for p in $want; do
@@ -55,7 +90,7 @@ echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine has no package lists yet.
 if ! apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
-	apt-get update -q >/dev/null
+	apt-get update -q >/dev/null || true
 	apt-get install -y -q --no-install-recommends $missing >/dev/null
 fi
 echo "deps: installed$missing"

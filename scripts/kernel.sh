@@ -7,9 +7,12 @@
 # current kernel of a flavour (linux-image-amd64, linux-image-686-pae...),
 # or, for kernels Debian ships without one (6.12 on bookworm), a pattern
 # of image packages whose newest version is taken
-# (linux-image-6.12.*+deb12-amd64).
+# (linux-image-6.12.*+deb12-amd64). ARCH is the kernel's Debian
+# architecture (default: the host's); the headers of a foreign one come
+# with the host's own kbuild tools of the same version, since fixdep and
+# modpost run on the host while the module is cross-compiled.
 #
-# usage: kernel.sh --meta META --cache DIR
+# usage: kernel.sh --meta META --cache DIR [--arch ARCH]
 # prints shell assignments: KREL= VMLINUZ= KCONFIG= KDIR=
 set -eu
 . "$(dirname "$0")/apt-fetch.sh"
@@ -19,20 +22,30 @@ die() {
 	exit 2
 }
 
-meta='' cache=''
+meta='' cache='' arch=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--meta) meta=${2:-}; shift 2 ;;
 	--cache) cache=${2:-}; shift 2 ;;
+	--arch) arch=${2:-}; shift 2 ;;
 	*) die "unknown argument '$1'" ;;
 	esac
 done
-[ -n "$meta" ] && [ -n "$cache" ] || die "usage: kernel.sh --meta META --cache DIR"
+[ -n "$meta" ] && [ -n "$cache" ] || die "usage: kernel.sh --meta META --cache DIR [--arch ARCH]"
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+host=$(dpkg --print-architecture)
+[ -n "$arch" ] || arch=$host
 
-# The metapackage depends on exactly one versioned image package.
+# The metapackage depends on exactly one versioned image package (named
+# with its architecture when that is not the host's).
 depends_on() {
-	apt-cache depends "$1" 2>/dev/null |
-		sed -n "s/^ *Depends: \($2[^ ]*\).*/\1/p"
+	apt-cache depends "$1:$arch" 2>/dev/null |
+		sed -n "s/^ *Depends: \($2[^ :]*\).*/\1/p"
+}
+# A field of a package of the kernel's architecture (its newest version).
+field() {
+	apt-cache show "$1:$arch" 2>/dev/null | sed -n "s/^$2: //p" | head -n 1
 }
 resolve() {
 	case $meta in
@@ -59,7 +72,21 @@ kdir=$root/usr/src/linux-headers-$krel
 
 if [ ! -f "$root/.complete" ]; then
 	headers=linux-headers-$krel
-	pkgs="$image $headers $(depends_on "$headers" 'linux-\(headers\|kbuild\)-' | tr '\n' ' ')"
+	# The headers need their common part (architecture all) and the
+	# kbuild tools, taken for the host at the headers' version when
+	# the archive still has it.
+	version=$(field "$headers" Version)
+	deps=$(field "$headers" Depends | tr ',' '\n')
+	common=$(echo "$deps" | sed -n 's/^ *\(linux-headers-[^ ]*-common[^ ]*\).*/\1/p' | head -n 1)
+	kbuild=$(echo "$deps" | sed -n 's/^ *\(linux-kbuild-[^ :]*\).*/\1/p' | head -n 1)
+	[ -n "$version" ] && [ -n "$common" ] && [ -n "$kbuild" ] ||
+		die "cannot tell what $headers:$arch depends on"
+	if apt-cache madison "$kbuild:$host" 2>/dev/null | grep -q "| *$version *|"; then
+		kbuild="$kbuild:$host=$version"
+	else
+		kbuild="$kbuild:$host"
+	fi
+	pkgs="$image:$arch $headers:$arch $common $kbuild"
 	tmp=$cache/kernels/.tmp-$krel
 	rm -rf "$tmp"
 	mkdir -p "$tmp/root"

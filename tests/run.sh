@@ -300,17 +300,35 @@ else
 	skip "kill.oom_leaves_no_cgroup_process_or_sysctl" "needs root"
 fi
 
+# ---- mutations (host part) and kill trials ----
+# Every mutation of mutate/catalogue must turn a test from ok to not ok;
+# the guest's part runs in the x86_64 guest boot below, the score after.
+if [ "$(id -u)" = 0 ]; then
+	check "mutate.tools_build" "$make" -s -C "$top/mutate" OUT="$work/mutate"
+	rm -f "$work/mutations"
+	check "mutate.host_catalogue_caught" sh "$top/mutate/run.sh" --bin "$bin" \
+		--tool "$work/mutate/vas-mutate" --where host --out "$work/mutations"
+	grep '^mutations:\|^survived\|^n/a' "$log"
+	# SIGKILL of groups and of the runner at random moments, and the
+	# runner's timeout: sysctls, cgroups, mounts, processes as before.
+	check "kill.trials_groups_runner_timeout" sh "$top/mutate/kill.sh" --bin "$bin" \
+		--trials 21 aslr paging mlock madvise nullpage mremap oom
+	tail -n 1 "$log"
+else
+	skip "mutate.host_catalogue_caught" "needs root"
+	skip "kill.trials_groups_runner_timeout" "needs root"
+fi
+
 # ---- build against both harnesses, warnings are errors ----
 for h in 6.1 6.12; do
 	check "build.harness_$h.no_warnings" "$make" -C "$top" build HARNESS="$h" \
 		BUILD="$work/build-$h" USERCFLAGS=-Werror
 done
-# The uring and numa groups need the target's liburing and libnuma, which
-# these builds lack.
-cross_groups=$("$top/run_tests.sh" --help | sed -n 's/^groups: //p' | sed 's/ uring//; s/ numa//')
+# Every group, uring and numa included: the build takes the target's
+# liburing and libnuma from Debian's packages (scripts/sysroot.sh).
 for cross in arm64:aarch64-linux-gnu- i386:i686-linux-gnu- arm:arm-linux-gnueabihf-; do
-	check "build.cross_${cross%%:*}_without_uring_numa.no_warnings" "$make" -C "$top" build \
-		ARCH="${cross%%:*}" CROSS_COMPILE="${cross#*:}" VAS_GROUPS="$cross_groups" \
+	check "build.cross_${cross%%:*}.no_warnings" "$make" -C "$top" build \
+		ARCH="${cross%%:*}" CROSS_COMPILE="${cross#*:}" \
 		BUILD="$work/build-${cross%%:*}" USERCFLAGS=-Werror
 done
 # Leave the default harness linked for the developer's next build.
@@ -332,18 +350,17 @@ intree_ok() {
 }
 check "intree.kselftest_run_tests_prints_ktap" intree_ok
 
-# ---- a guest: the default config, the module loaded, kernel_layout passing ----
+# ---- guests: the default config and arm64 (cross-built from Debian's
+# packages), both at once, the module loaded, kernel_layout passing ----
 vm_ok() {
-	res=$work/results-vm
-	"$top/run_tests.sh" --vm --results "$res" || return 1
-	python3 - "$res/latest/x86_64" <<'EOF'
+	python3 - "$res/latest/$1" "$1" <<'EOF'
 import json, sys
-run = sys.argv[1]
+run, cfg = sys.argv[1], sys.argv[2]
 doc = json.load(open(run + "/results.json"))
 tests = doc["tests"]
 layout = [t for t in tests if t["group"] == "kernel_layout"]
 errors = []
-if doc["environment"].get("config") != "x86_64": errors.append("config %r" % doc["environment"].get("config"))
+if doc["environment"].get("config") != cfg: errors.append("config %r" % doc["environment"].get("config"))
 if any(t["status"] not in ("pass", "skip") for t in tests): errors.append("failures")
 if not layout: errors.append("no kernel_layout tests ran")
 passed = [t for t in layout if t["status"] == "pass"]
@@ -355,8 +372,32 @@ for e in errors: print(e)
 sys.exit(1 if errors else 0)
 EOF
 }
-check "vm.default_guest_loads_module_and_passes_kernel_layout" vm_ok
+res=$work/results-vm
+vm_log=$work/vm.log
+# The x86_64 guest also runs the catalogue's guest mutations.
+sh "$top/mutate/stage.sh" "$work/vm-extra" mutations > /dev/null 2>&1 || rm -rf "$work/vm-extra"
+VAS_VM_EXTRA=$work/vm-extra VAS_VM_EXTRA_CONFIGS=x86_64 \
+	"$top/run_tests.sh" --vm=x86_64,arm64 --results "$res" > "$vm_log" 2>&1
+grep '^# vm: .*took\|^vas:' "$vm_log"
+for cfg in x86_64 arm64; do
+	check "vm.${cfg}_guest_loads_module_and_passes_kernel_layout" vm_ok "$cfg"
+	tail -n 1 "$log"
+done
+# The mutation score over the whole catalogue: host and guest parts.
+mutation_score() {
+	glog=$work/results-vm/latest/x86_64/extra-mutations.log
+	[ -f "$glog" ] && grep -v '^caught\|^    ' "$glog"
+	total=$(grep -c '^\[' "$top/mutate/catalogue")
+	caught=$(cat "$work/mutations" "${glog%.log}" 2> /dev/null | grep -c ' caught$')
+	echo "mutations: $caught/$total caught"
+	[ "$caught" = "$total" ]
+}
+check "mutate.score_is_100_percent" mutation_score
 tail -n 1 "$log"
+check "report.index_html_in_headless_chromium" sh "$top/tests/report.sh" "$work/results-root/latest" "$work/results-vm/latest"
+
+# ---- kernel CI: KTAP, KCIDB, kselftest install, config, LAVA, gates ----
+. "$top/tests/ci.sh"
 
 echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
