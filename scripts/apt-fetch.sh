@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Sourced by the scripts that take Debian packages apart into the cache.
 
 # apt_fetch DIR PKG...: download the packages' .debs into DIR (nothing is
