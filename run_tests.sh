@@ -47,8 +47,10 @@ usage_error() {
 
 setup_error() {
 	echo "vas: $*" >&2
-	# A run that cannot finish leaves no half-written results folder.
-	[ -z "${run_dir:-}" ] || [ -n "${VAS_KEEP_STATE:-}" ] || rm -rf "$run_dir"
+	# A run that cannot finish leaves no half-written results folder
+	# (one guest's setup error is that config's ERROR: vm_job).
+	[ -z "${run_dir:-}" ] || [ -n "${VAS_KEEP_STATE:-}" ] || [ -n "${vm_job:-}" ] ||
+		rm -rf "$run_dir"
 	exit 2
 }
 

@@ -89,9 +89,10 @@ vm_copy_libs() {
 vm_prepare() {
 	cfg=$1
 	vm_log "$cfg: fetching the kernel ($VM_KERNEL)"
-	eval "$(sh "$here/scripts/kernel.sh" --meta "$VM_KERNEL" --arch "$VM_DEB_ARCH" \
-		--cache "$vm_cache")" ||
+	meta=$(sh "$here/scripts/kernel.sh" --meta "$VM_KERNEL" --arch "$VM_DEB_ARCH" \
+		--cache "$vm_cache") ||
 		setup_error "$cfg: could not get the kernel $VM_KERNEL"
+	eval "$meta"
 	suite=$vm_build/vm-$VM_BUILD_ARCH
 	vm_log "$cfg: building the suite for $VM_BUILD_ARCH (static)"
 	make -s -C "$here" build ARCH="$VM_BUILD_ARCH" CROSS_COMPILE="$VM_CROSS_COMPILE" \
@@ -394,10 +395,20 @@ vm_counts() {
 
 vm_main() {
 	configs=$(vm_select "$vm")
-	command -v cpio > /dev/null || setup_error "--vm needs cpio: run 'make deps'"
+	command -v cpio > /dev/null || setup_error "--vm needs cpio: run 'make vm-deps'"
 	for c in $configs; do
 		q=$(sed -n 's/^VM_QEMU=//p' "$here/vm/$c.conf")
-		command -v "$q" > /dev/null || setup_error "--vm=$c needs $q: run 'make deps'"
+		command -v "$q" > /dev/null || setup_error "--vm=$c needs $q: run 'make vm-deps'"
+	done
+	# Every kernel first: a download that fails is a setup error of the
+	# run (exit 2, no results folder), not an ERROR of one config among
+	# others. An interrupted download left only a .tmp-* folder, which
+	# the next fetch starts by removing.
+	for c in $configs; do
+		# shellcheck disable=SC1090
+		(. "$here/vm/$c.conf" && sh "$here/scripts/kernel.sh" --meta "$VM_KERNEL" \
+			--arch "$VM_DEB_ARCH" --cache "$vm_cache" > /dev/null) ||
+			setup_error "--vm=$c: could not get its kernel (see above)"
 	done
 	trap 'echo "vas: interrupted" >&2; vm_kill_jobs; [ -n "$vm_pid" ] && kill -9 "$vm_pid" 2>/dev/null; vm_stop_stream; exit 130' INT TERM HUP
 	# Several guests at once: each config runs as a job of its own,
@@ -418,7 +429,9 @@ vm_main() {
 			running=$still
 		done
 		(
-			vm_run_one "$c"
+			# A setup error here ends this config (ERROR), not the run.
+			# shellcheck disable=SC2034 # vm_job: read by setup_error
+			(vm_job=1; vm_run_one "$c")
 			echo $? > "$run_dir/$c/.rc"
 		) &
 		vm_job_pids="$vm_job_pids $!"

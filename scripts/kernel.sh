@@ -92,7 +92,7 @@ if [ ! -f "$root/.complete" ]; then
 	mkdir -p "$tmp/root"
 	echo "kernel: fetching $krel ($pkgs)" >&2
 	# shellcheck disable=SC2086
-	apt_fetch "$tmp" $pkgs || die "could not download $pkgs"
+	apt_fetch "$tmp" $pkgs || { rm -rf "$tmp"; die "could not download $pkgs"; }
 	for deb in "$tmp"/*.deb; do
 		dpkg-deb -x "$deb" "$tmp/root" || die "could not unpack $deb"
 	done
