@@ -788,8 +788,13 @@ FIXTURE_SETUP(sampled)
 	self->x.map_pmd = self->x.pmd ?: 2 * VAS_MIB;
 	if (self->n < MIN_SAMPLES)
 		SKIP(return, SKIP_FEW_SAMPLES);
-	if (!self->c->state)
+	if (!self->c->state) {
+		/* Another vas program must not change the mode meanwhile. */
+		int lock = vas_global_lock();
+
 		take_samples(_metadata, self, variant->mode);
+		vas_global_unlock(lock);
+	}
 	if (self->c->state == 2)
 		SKIP(return, "%s", self->c->skip);
 }

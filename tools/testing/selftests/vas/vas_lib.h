@@ -320,6 +320,16 @@ int vas_sysctl_set_guarded(const char *name, const char *val);
 int vas_sysctl_restore(const char *name);
 
 /*
+ * One machine-wide lock for a test that samples global state it may also
+ * change (kernel.randomize_va_space): two vas programs at once (two runs,
+ * or a runner and the kselftest runner) would see each other's changes.
+ * Returns the descriptor holding it, -1 when no lock can be had here
+ * (the test then runs unserialized); vas_global_unlock() releases it.
+ */
+int vas_global_lock(void);
+void vas_global_unlock(int fd);
+
+/*
  * The start of every guard process (sysctl restorer, cgroup guard, module
  * unloader): leave the test's session, signals and output, and close
  * every descriptor but keep (-1: none), so that nothing waits on the

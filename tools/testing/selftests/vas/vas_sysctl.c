@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -124,6 +125,31 @@ static void forget_saved(const struct sysctl_guard *g)
 	state_path(g->name, path, sizeof(path));
 	if (path[0])
 		unlink(path);
+}
+
+int vas_global_lock(void)
+{
+	static const char *const paths[] = {
+		"/run/lock/vas-global.lock", "/tmp/vas-global.lock",
+	};
+	mode_t old = umask(0);
+	unsigned int i;
+	int fd = -1;
+
+	for (i = 0; i < ARRAY_SIZE(paths) && fd < 0; i++)
+		fd = open(paths[i], O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
+	umask(old);
+	if (fd >= 0 && flock(fd, LOCK_EX)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+void vas_global_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 void vas_guard_detach(int keep)
