@@ -22,6 +22,17 @@
 # POSIX awk (busybox runs it).
 
 # A number for JSON: values from the environment file may be anything.
+# The fields every test node starts with: id, build, origin, path, status,
+# duration, and the run's start time and log when known.
+function kc_node(id, path, status, dur) {
+	printf "    {\"id\": %s, \"build_id\": %s, \"origin\": %s, \"path\": %s, \"status\": %s, \"duration\": %s",
+	       json_str(id), json_str(build_id), json_str(origin), json_str(path), json_str(status), dur
+	if (started != "")
+		printf ", \"start_time\": %s", json_str(started)
+	if (log_url != "")
+		printf ", \"log_url\": %s", json_str(log_url)
+}
+
 function kc_num(v) {
 	return v ~ /^-?[0-9]+(\.[0-9]+)?$/ ? v : json_str(v)
 }
@@ -124,12 +135,7 @@ END {
 	}
 	for (gi = 1; gi <= n_groups; gi++)
 		total += g_dur[groups[gi]]
-	printf "    {\"id\": %s, \"build_id\": %s, \"origin\": %s, \"path\": \"kselftest.vas\", \"status\": %s, \"duration\": %s",
-	       json_str(prefix), json_str(build_id), json_str(origin), json_str(worst), secs(total)
-	if (started != "")
-		printf ", \"start_time\": %s", json_str(started)
-	if (log_url != "")
-		printf ", \"log_url\": %s", json_str(log_url)
+	kc_node(prefix, "kselftest.vas", worst, secs(total))
 	printf ", \"environment\": %s", envjs
 	printf ", \"misc\": {\"groups\": %d, \"tests\": %d, \"passed\": %d, \"failed\": %d, \"errors\": %d, \"skipped\": %d}}",
 	       n_groups, n_rec, cnt["pass"], cnt["fail"], cnt["error"] + cnt["timeout"], cnt["skip"]
@@ -142,13 +148,7 @@ END {
 				worst = kc_status(r_status[i])
 		if (n_out++)
 			print ","
-		printf "    {\"id\": %s, \"build_id\": %s, \"origin\": %s, \"path\": %s, \"status\": %s, \"duration\": %s",
-		       json_str(prefix ":" g), json_str(build_id), json_str(origin),
-		       json_str("kselftest.vas." kc_seg(g)), json_str(worst), secs(g_dur[g] + 0)
-		if (started != "")
-			printf ", \"start_time\": %s", json_str(started)
-		if (log_url != "")
-			printf ", \"log_url\": %s", json_str(log_url)
+		kc_node(prefix ":" g, "kselftest.vas." kc_seg(g), worst, secs(g_dur[g] + 0))
 		printf ", \"environment\": %s", envjs
 		printf ", \"misc\": {\"tests\": %d, \"passed\": %d, \"failed\": %d, \"errors\": %d, \"skipped\": %d}}",
 		       g_count[g], g_st[g, "pass"], g_st[g, "fail"],
@@ -157,14 +157,8 @@ END {
 			if (r_group[i] != g)
 				continue
 			print ","
-			printf "    {\"id\": %s, \"build_id\": %s, \"origin\": %s, \"path\": %s, \"status\": %s, \"duration\": %s",
-			       json_str(prefix ":" r_name[i]), json_str(build_id), json_str(origin),
-			       json_str("kselftest.vas." kc_seg(r_name[i])),
-			       json_str(kc_status(r_status[i])), secs(r_dur[i])
-			if (started != "")
-				printf ", \"start_time\": %s", json_str(started)
-			if (log_url != "")
-				printf ", \"log_url\": %s", json_str(log_url)
+			kc_node(prefix ":" r_name[i], "kselftest.vas." kc_seg(r_name[i]),
+				kc_status(r_status[i]), secs(r_dur[i]))
 			if (r_log[i] != "")
 				printf ", \"log_excerpt\": %s", kc_excerpt(r_log[i])
 			else if (r_reason[i] != "")
