@@ -59,10 +59,25 @@ resolve() {
 	*) depends_on "$meta" linux-image- ;;
 	esac
 }
-image=$(resolve)
-if [ -z "$image" ] && [ "$(id -u)" = 0 ]; then
-	apt-get update -q > /dev/null 2>&1 || true
+# apt-cache takes seconds where its binary cache is off (Debian's
+# container images): the answer is kept until apt's package lists change
+# (an update rewrites them, which makes one of them newer than the memo).
+lists=/var/lib/apt/lists
+memo=$cache/kernels/.resolved-$(echo "$meta:$arch" | tr -c 'A-Za-z0-9.+:\n-' _)
+image=
+if [ -s "$memo" ] && [ -d "$lists" ] && [ -z "$(find "$lists" -newer "$memo" 2>/dev/null | head -n 1)" ]; then
+	image=$(cat "$memo")
+fi
+if [ -z "$image" ]; then
 	image=$(resolve)
+	if [ -z "$image" ] && [ "$(id -u)" = 0 ]; then
+		apt-get update -q > /dev/null 2>&1 || true
+		image=$(resolve)
+	fi
+	if [ -n "$image" ]; then
+		{ mkdir -p "$cache/kernels" && echo "$image" > "$memo.tmp.$$" &&
+			mv "$memo.tmp.$$" "$memo"; } 2> /dev/null || rm -f "$memo.tmp.$$"
+	fi
 fi
 [ -n "$image" ] || die "no kernel image behind $meta: run 'apt-get update' (is the architecture enabled with dpkg --add-architecture?)"
 image=$(echo "$image" | head -n 1)
