@@ -66,6 +66,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 
 #include "../kselftest_harness.h"
 #include "vas_lib.h"
@@ -262,8 +263,29 @@ static int ksym_line(const char *line, const char *name, uint64_t *addr)
 	return 1;
 }
 
-/* Core kernel symbols from /proc/kallsyms; 0 or -errno. */
-static int read_ksyms(struct ksyms *k)
+/*
+ * Reading /proc/kallsyms through to _end takes seconds on an emulated
+ * CPU, and two tests need the same symbols. Each test runs in a child of
+ * the harness, so the first reader leaves what it read in a page shared
+ * before any test started.
+ */
+struct ksyms_memo {
+	bool done;
+	int ret;
+	struct ksyms k;
+};
+
+static struct ksyms_memo *ksyms_memo;
+
+static void __attribute__((constructor)) ksyms_memo_map(void)
+{
+	void *p = mmap(NULL, sizeof(*ksyms_memo), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	ksyms_memo = p == MAP_FAILED ? NULL : p;
+}
+
+static int read_ksyms_file(struct ksyms *k)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
 	char line[512];
@@ -286,6 +308,24 @@ static int read_ksyms(struct ksyms *k)
 		return -ENOENT;
 	/* kallsyms_show_value(): zeros when kptr_restrict hides them. */
 	return k->text ? 0 : -EACCES;
+}
+
+/* Core kernel symbols from /proc/kallsyms; 0 or -errno. */
+static int read_ksyms(struct ksyms *k)
+{
+	int ret;
+
+	if (ksyms_memo && ksyms_memo->done) {
+		*k = ksyms_memo->k;
+		return ksyms_memo->ret;
+	}
+	ret = read_ksyms_file(k);
+	if (ksyms_memo) {
+		ksyms_memo->k = *k;
+		ksyms_memo->ret = ret;
+		ksyms_memo->done = true;
+	}
+	return ret;
 }
 
 /* Physical start of "Kernel code" in /proc/iomem (root); 0 or -errno. */
