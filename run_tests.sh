@@ -23,6 +23,8 @@ usage() {
 	cat <<EOF
 usage: $0 [options] [GROUP...]      (default: every group)
   --list                 print the tests of the groups, one per line
+  -t, --test ID          run only this test (an id --list prints; may be
+                         given again); other groups named run whole
   --vm[=CFG[,CFG...]]    run in QEMU guests: CFG from vm/*.conf, or 'all';
                          plain --vm runs the default config (x86_64)
   --results DIR          where results go (default: results/)
@@ -33,14 +35,15 @@ groups: $VAS_GROUPS
 environment: VAS_BIN (built programs, default build/native),
   VAS_TIMEOUT (seconds per program, default from the settings file),
   VAS_LOCK (the lock that keeps two host runs apart, default
-  /run/lock/vas.lock)
+  /run/lock/vas.lock), VAS_KTAP_ONLY=1 (write ktap.log only, no
+  results.json, junit.xml, kcidb.json, index.html)
 exit: 0 nothing failed, 1 a test failed, 2 usage or setup error
 EOF
 }
 
 usage_error() {
 	echo "vas: $*" >&2
-	echo "vas: valid options: --list --vm[=CFG,...] --results DIR --samples N -h --help" >&2
+	echo "vas: valid options: --list --test ID --vm[=CFG,...] --results DIR --samples N -h --help" >&2
 	echo "vas: valid groups: $VAS_GROUPS" >&2
 	exit 2
 }
@@ -55,11 +58,14 @@ setup_error() {
 }
 
 # ---- arguments ----
-list=0 vm='' results=$here/results samples=256 groups='' samples_given=0
+list=0 vm='' results=$here/results samples=256 groups='' samples_given=0 tests=''
 # shellcheck disable=SC2034 # samples_given: read by runner/vm.sh
 while [ $# -gt 0 ]; do
 	case $1 in
 	--list) list=1 ;;
+	-t|--test) [ $# -ge 2 ] || usage_error "$1 needs a test id (see --list)"
+		tests="$tests $2"; shift ;;
+	--test=*) tests="$tests ${1#--test=}" ;;
 	--vm) vm=default ;;
 	--vm=*) vm=${1#--vm=} ;;
 	--results) [ $# -ge 2 ] || usage_error "--results needs a folder"
@@ -81,10 +87,24 @@ done
 case $samples in
 ''|*[!0-9]*|0) usage_error "--samples takes a positive number, not '$samples'" ;;
 esac
+# A test's group runs, with only the tests named.
+for t in $tests; do
+	g=${t%%.*}
+	case " $VAS_GROUPS " in
+	*" $g "*) ;;
+	*) usage_error "'$t' is not a test id (GROUP.TEST, see --list)" ;;
+	esac
+	case " $groups " in
+	*" $g "*) ;;
+	*) groups="$groups $g" ;;
+	esac
+done
 [ -n "$groups" ] || groups=$VAS_GROUPS
-[ -r "$awkdir/results.awk" ] || setup_error "$awkdir/results.awk is missing"
-[ -r "$awkdir/session.sh" ] || setup_error "$awkdir/session.sh is missing"
+for f in results.awk session.sh ids.sh; do
+	[ -r "$awkdir/$f" ] || setup_error "$awkdir/$f is missing"
+done
 . "$awkdir/session.sh"
+. "$awkdir/ids.sh"
 if [ -n "$vm" ]; then
 	[ "$list" = 0 ] || usage_error "--list and --vm do not go together"
 	. "$awkdir/vm.sh"
@@ -95,11 +115,6 @@ fi
 	[ -x "$bin/$g" ] ||
 		setup_error "$bin/$g is not built: run 'make build' (or set VAS_BIN to the folder of the built programs)"
 done
-
-# Test ids: the harness's "global." (plain TEST) becomes the group name.
-test_id() {
-	sed -e "s/^global\./$1./" -e "t" -e "s/^/$1./"
-}
 
 if [ "$list" = 1 ]; then
 	for g in $groups; do
@@ -278,8 +293,9 @@ run_prog() {
 	start=$now_cs
 	# Own session: a timeout kills the program and every test child,
 	# which the harness puts in process groups of their own.
+	# shellcheck disable=SC2046,SC2086 # one word per filter argument
 	(cd "$bin" && VAS_STATE_DIR=$state VAS_SAMPLES=$samples \
-		exec setsid "./$g" > "$fifo" 2>&1) &
+		exec setsid "./$g" $(harness_filters "$g" $tests) > "$fifo" 2>&1) &
 	cur_pid=$!
 	(
 		n=0
@@ -385,16 +401,22 @@ done
 restore_sysctls
 write_env > "$state/env"
 
-for fmt in json junit summary; do
+# VAS_KTAP_ONLY=1 (a QEMU guest, whose host converts what it prints):
+# ktap.log and the summary, no other format.
+formats="json junit summary"
+[ "${VAS_KTAP_ONLY:-0}" = 1 ] && formats=summary
+for fmt in $formats; do
 	out=$state/out.$fmt
 	awk -v fmt="$fmt" -v timing="$timing" -v envfile="$state/env" \
 		-f "$awkdir/results.awk" "$ktap" > "$out" ||
 		setup_error "could not convert $ktap ($fmt)"
 done
-mv "$state/out.json" "$run_dir/results.json"
-mv "$state/out.junit" "$run_dir/junit.xml"
-write_report "$run_dir" .
-write_kcidb "$ktap" "$timing" "$state/env" "$run_dir/kcidb.json"
+if [ "${VAS_KTAP_ONLY:-0}" != 1 ]; then
+	mv "$state/out.json" "$run_dir/results.json"
+	mv "$state/out.junit" "$run_dir/junit.xml"
+	write_report "$run_dir" .
+	write_kcidb "$ktap" "$timing" "$state/env" "$run_dir/kcidb.json"
+fi
 ln -sfn "$run_id" "$results/latest"
 summary=$(cat "$state/out.summary")
 rm -f "$state/out.summary"

@@ -94,19 +94,8 @@ run() {
 	(cd "$bin" && exec timeout -s KILL "$per_run" "$@" "./$g" $only) > "$o" 2>&1
 }
 
-# filters GROUP TEST...: "-r fixture.variant.test" for each test id (a
-# plain TEST's fixture is "global").
-filters() {
-	fg=$1
-	shift
-	for t in "$@"; do
-		t=${t#"$fg".}
-		case $t in
-		*.*) printf ' -r %s' "$t" ;;
-		*) printf ' -r global.%s' "$t" ;;
-		esac
-	done
-}
+# shellcheck source=../runner/ids.sh
+. "$here/../runner/ids.sh"
 
 # The tests without the mutation, run the same way.
 baseline() {
@@ -133,7 +122,7 @@ for id in $ids; do
 	# Only the named tests run: a mutation is judged on them, and a whole
 	# group twice per mutation is too slow for a TCG guest.
 	# shellcheck disable=SC2086
-	only=$(filters "$group" $expect)
+	only=$(harness_filters "$group" $expect)
 	base=$(baseline "$group" "$id")
 	m=$tmp/mut.$id
 	run "$group" "$m.ktap" "$tool" -c "$catalogue" -m "$id" --

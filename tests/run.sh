@@ -112,6 +112,67 @@ list_ok() {
 }
 check "runner.list_prints_group_test_ids" list_ok
 
+# --test: only the named tests run (the 6.12 harness's -r), in their group.
+only_ok() {
+	VAS_BIN="$bin" "$top/run_tests.sh" --results "$work/results-only" \
+		--test split.user_top_matches_task_size_rule -t nullpage.null_function_pointer_call_raises_segv_maperr \
+		> "$work/only.log" || return 1
+	cat "$work/only.log"
+	[ "$(grep -c '^# ok \|^# not ok ' "$work/only.log")" = 2 ] &&
+		grep -q '^ok 1 selftests: vas: split$' "$work/only.log" &&
+		grep -q '^ok 2 selftests: vas: nullpage' "$work/only.log"
+}
+check "runner.test_option_runs_only_the_named_tests" only_ok
+expect_exit "runner.test_option_rejects_an_unknown_group" 2 "not a test id" \
+	"$top/run_tests.sh" --test bogus.thing
+
+# KASLR across --vm boots, with the boots and the bases stubbed: boots go
+# on while the bases stay; a kernel whose bases never move fails after as
+# many boots as its KASLR's places need for a 2^-20 false alarm (x86_32:
+# about 30 places, so 6 boots in all); x86_64 needs one more boot.
+kaslr_boots() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	SEQ=$1 CFG=$2 sh -c '
+		here=$0 run_dir=$1
+		. "$here/runner/vm.sh"
+		KCONFIG=$run_dir/config VMLINUZ=$run_dir/vmlinuz initrd_kaslr=$run_dir/initrd VM_APPEND=
+		vm_log() { :; }
+		vm_boot_retried() { echo "vas-guest: up" > "$1"; }
+		vm_collect() {
+			v=${SEQ%% *} SEQ=${SEQ#* }
+			echo "# # vas-data: kaslr text=$v" > "$1/ktap.log"
+		}
+		rm -rf "$run_dir/c"
+		mkdir -p "$run_dir/c"
+		printf "%s\n" "$CFG" > "$KCONFIG"
+		printf "1..1\n# # vas-data: kaslr text=A\nok 1 selftests: vas: kaslr\n" > "$run_dir/c/ktap.log"
+		vm_second_boot c "" ""
+		cat "$run_dir/c/ktap.log"' "$top" "$work/kaslr"
+}
+kaslr_rule_ok() {
+	mkdir -p "$work/kaslr"
+	# A bzImage header whose init_size (offset 0x260) is 32 MiB.
+	dd if=/dev/zero of="$work/kaslr/vmlinuz" bs=1024 count=1 2> /dev/null
+	printf '\000\000\000\002' | dd of="$work/kaslr/vmlinuz" bs=1 seek=608 conv=notrunc 2> /dev/null
+	head -c 2097152 /dev/zero > "$work/kaslr/initrd"
+	x86_32="CONFIG_X86_32=y CONFIG_RANDOMIZE_BASE=y CONFIG_PHYSICAL_START=0x1000000 CONFIG_PHYSICAL_ALIGN=0x1000000"
+	x86_32=$(echo "$x86_32" | tr ' ' '\n')
+	kaslr_boots "A A B" "$x86_32" > "$work/kaslr/1" &&
+		grep -q '^ok 2 ' "$work/kaslr/1" && grep -q '^# # boot 4: text=B' "$work/kaslr/1" ||
+		{ echo "x86_32, bases moving at boot 4:"; cat "$work/kaslr/1"; return 1; }
+	kaslr_boots "A A A A A A A A" "$x86_32" > "$work/kaslr/2" &&
+		grep -q '^not ok 2 ' "$work/kaslr/2" && grep -q '^# # boot 6: ' "$work/kaslr/2" &&
+		! grep -q '^# # boot 7: ' "$work/kaslr/2" ||
+		{ echo "x86_32, bases never moving:"; cat "$work/kaslr/2"; return 1; }
+	kaslr_boots "A A" "CONFIG_RANDOMIZE_BASE=y" > "$work/kaslr/3" &&
+		grep -q '^not ok 2 ' "$work/kaslr/3" && ! grep -q '^# # boot 3: ' "$work/kaslr/3" ||
+		{ echo "x86_64, bases not moving:"; cat "$work/kaslr/3"; return 1; }
+	kaslr_boots "A" "CONFIG_X86_32=y" > "$work/kaslr/4" &&
+		grep -q '^ok 2 ' "$work/kaslr/4" && grep -q 'bases_same_between_boots' "$work/kaslr/4" ||
+		{ echo "no KASLR built in:"; cat "$work/kaslr/4"; return 1; }
+}
+check "runner.kaslr_boots_until_bases_move_within_2e-20" kaslr_rule_ok
+
 # ---- the suite on this machine ----
 # suite_ok RESULTS LISTING CMD...: the run ends with no failure, and its
 # results agree with the stream and with the --list ids in LISTING.
