@@ -29,6 +29,7 @@
 #include <sys/auxv.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -55,6 +56,13 @@
 #define STABLE_TRIES	8		/* reads until two agree */
 
 #define SKIP_MAP_FILES_CAP	"map_files links need CAP_SYS_ADMIN in the initial user namespace"
+#define SKIP_NX_ARCH		"no-exec rule unknown on this arch"
+#define SKIP_NX_CPU		"the CPU has no NX"
+#define SKIP_NX_NOPAE		"a 32-bit x86 kernel without PAE cannot use NX"
+#define SKIP_NX_KCONFIG		"kernel config unavailable"
+#define SKIP_XN_ARMV5		"ARM before v6 has no execute-never"
+#define SKIP_READ_EXEC		"READ_IMPLIES_EXEC personality: readable is executable"
+#define SKIP_EXECMEM		"executable anonymous memory denied here"
 
 struct maps_snap {
 	int n;
@@ -1268,6 +1276,126 @@ TEST_F(hole, adjacent_anonymous_mappings_merge)
 			      (uintptr_t)p + 3 * ps);
 	ASSERT_EQ(snap_a.n, snap_b.n);
 	ASSERT_LINE(&snap_b, p, 2 * ps, "rw-p");
+}
+
+/* ---- execute permission ---- */
+
+/* A return instruction of this program's architecture, in memory order. */
+#if defined(__x86_64__) || defined(__i386__)
+static const unsigned char ret_insn[] = { 0xc3 };
+#elif defined(__aarch64__) && defined(__AARCH64EL__)
+static const unsigned char ret_insn[] = { 0xc0, 0x03, 0x5f, 0xd6 };	/* ret */
+#elif defined(__arm__) && defined(__ARMEL__)
+/* bx lr in the ARM state: a call through blx from Thumb code switches to it. */
+static const unsigned char ret_insn[] = { 0x1e, 0xff, 0x2f, 0xe1 };
+#else
+static const unsigned char ret_insn[] = { 0 };
+#define NO_RET_INSN
+#endif
+
+#if defined(__arm__)
+/* The "CPU architecture" of 32-bit ARM's /proc/cpuinfo; 0 when absent. */
+static int arm_cpu_architecture(void)
+{
+	char line[256];
+	int v = 0;
+	FILE *f = fopen("/proc/cpuinfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CPU architecture : %d", &v) == 1 ||
+		    sscanf(line, "CPU architecture: %d", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+#endif
+
+/*
+ * Whether the MMU can refuse to fetch instructions from a page mapped
+ * without PROT_EXEC, and the kernel uses it; NULL when so, else why not.
+ * x86: the NX bit, where the CPU has it ("nx" in /proc/cpuinfo, which
+ * noexec=off clears as well) and the page tables have room for it: always
+ * on a 64-bit kernel, only with PAE on a 32-bit one (x86_report_nx(): "NX
+ * protection cannot be enabled: non-PAE kernel"). arm64: UXN in every
+ * page table format. 32-bit ARM: XN from ARMv6 on.
+ */
+static const char *no_exec_unenforced(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	char val[8];
+	int ret;
+
+	if (!vas_cpu_has_flag("nx"))
+		return SKIP_NX_CPU;
+	if (vas_is_compat_task() || !strcmp(vas_kernel_machine(), "x86_64"))
+		return NULL;
+	ret = vas_kconfig("CONFIG_X86_PAE", val, sizeof(val));
+	if (ret == -ENODATA)
+		return SKIP_NX_NOPAE;
+	return ret ? SKIP_NX_KCONFIG : NULL;
+#elif defined(__aarch64__)
+	return NULL;
+#elif defined(__arm__)
+	if (vas_is_compat_task() || arm_cpu_architecture() >= 6)
+		return NULL;
+	return SKIP_XN_ARMV5;
+#else
+	return SKIP_NX_ARCH;
+#endif
+}
+
+/*
+ * A page mapped read/write is not executable: calling into it raises
+ * SIGSEGV (SEGV_ACCERR) at its address. The same bytes run once the page
+ * is made read/execute, so the code itself is sound. (On an x86-32 PAE
+ * kernel whose page protection drops the NX bit, the call returns.)
+ */
+TEST(rw_anon_page_does_not_execute)
+{
+	size_t ps = vas_page_size();
+	struct vas_fault f;
+	void (*fn)(void);
+	const char *why;
+	char *p;
+	int persona;
+
+#ifdef NO_RET_INSN
+	SKIP(return, SKIP_NX_ARCH);
+#endif
+	why = no_exec_unenforced();
+	if (why)
+		SKIP(return, "%s", why);
+	persona = personality(0xffffffff);
+	ASSERT_NE(-1, persona);
+	if (persona & READ_IMPLIES_EXEC)
+		SKIP(return, SKIP_READ_EXEC);
+
+	p = mmap(NULL, ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE((uintptr_t)MAP_FAILED, (uintptr_t)p);
+	memcpy(p, ret_insn, sizeof(ret_insn));
+	__builtin___clear_cache(p, p + sizeof(ret_insn));
+	fn = (void (*)(void))(uintptr_t)p;
+
+	if (mprotect(p, ps, PROT_READ | PROT_EXEC)) {
+		munmap(p, ps);
+		if (errno == EACCES || errno == EPERM)
+			SKIP(return, SKIP_EXECMEM);
+		ASSERT_EQ(0, errno);
+	}
+	f = vas_try_call(fn);
+	EXPECT_EQ(0, f.signo) TH_LOG("the r-x page's return faulted: %s at %#lx",
+				     vas_si_code_name(f.signo, f.code),
+				     (unsigned long)f.addr);
+
+	ASSERT_EQ(0, mprotect(p, ps, PROT_READ | PROT_WRITE));
+	f = vas_try_call(fn);
+	EXPECT_EQ(SIGSEGV, f.signo) TH_LOG("code in a rw- page at %p ran", p);
+	EXPECT_EQ(SEGV_ACCERR, f.code);
+	EXPECT_EQ((uintptr_t)p, f.addr);
+	munmap(p, ps);
 }
 
 /* ---- smaps ---- */
