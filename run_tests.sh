@@ -116,6 +116,15 @@ fi
 		setup_error "$bin/$g is not built: run 'make build' (or set VAS_BIN to the folder of the built programs)"
 done
 
+# A test id --test names must be one of its group's (where that group is
+# built here): a misspelt one would run nothing and pass.
+for t in $tests; do
+	g=${t%%.*}
+	[ -x "$bin/$g" ] || continue
+	"$bin/$g" --list | test_id "$g" | grep -qxF "$t" ||
+		usage_error "no test '$t' in group $g (see --list)"
+done
+
 if [ "$list" = 1 ]; then
 	for g in $groups; do
 		"$bin/$g" --list | test_id "$g" || setup_error "$bin/$g --list failed"

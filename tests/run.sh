@@ -125,6 +125,8 @@ only_ok() {
 check "runner.test_option_runs_only_the_named_tests" only_ok
 expect_exit "runner.test_option_rejects_an_unknown_group" 2 "not a test id" \
 	"$top/run_tests.sh" --test bogus.thing
+expect_exit "runner.test_option_rejects_an_unknown_test" 2 "no test 'split.bogus' in group split" \
+	env VAS_BIN="$bin" "$top/run_tests.sh" --test split.bogus
 
 # KASLR across --vm boots, with the boots and the bases stubbed: boots go
 # on while the bases stay; a kernel whose bases never move fails after as
