@@ -168,10 +168,38 @@ static uint64_t vmemmap_need(const struct kl *k)
 	       k->l.struct_page_size;
 }
 
+/*
+ * Once KASLR has moved it (arch/x86/mm/kaslr.c), the x86_64 vmemmap is
+ * only as large as the direct map it describes: that map's size in TiB
+ * (the RAM's, rounded up, plus CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING
+ * for hotplug; at most 2^MAX_PHYSMEM_BITS), in struct pages, rounded up to
+ * a TiB. The documented size would reach past 2^64 from a high base.
+ * Without the kernel config, the most it can be: vmemmap_need().
+ */
+static uint64_t x86_64_randomized_vmemmap_size(const struct kl *k)
+{
+	uint64_t tb, pad, max_tb = 1ULL << (k->l.max_physmem_bits - 40);
+	char val[32];
+
+	if (vas_kconfig("CONFIG_RANDOMIZE_MEMORY_PHYSICAL_PADDING", val,
+			sizeof(val)))
+		return (vmemmap_need(k) + TIB - 1) / TIB * TIB;
+	pad = strtoull(val, NULL, 0);
+	tb = (k->l.high_memory - k->l.page_offset + TIB - 1) / TIB + pad;
+	if (tb > max_tb)
+		tb = max_tb;
+	return ((tb << (40 - k->l.page_shift)) * k->l.struct_page_size +
+		TIB - 1) / TIB * TIB;
+}
+
 static uint64_t vmemmap_last(const struct kl *k)
 {
 	if (has(k, VAS_PROBE_L_VMEMMAP_END))
 		return k->l.vmemmap_end - 1;
+	if (k->rule && k->rule->vmemmap_size &&
+	    k->l.vmemmap_start != k->rule->vmemmap_default)
+		return k->l.vmemmap_start +
+		       x86_64_randomized_vmemmap_size(k) - 1;
 	if (k->rule && k->rule->vmemmap_size)
 		return k->l.vmemmap_start + k->rule->vmemmap_size - 1;
 	return k->l.vmemmap_start + vmemmap_need(k) - 1;
